@@ -1,0 +1,1 @@
+# The case-build wizard and everything after it arrive with the wizard issue.

@@ -1,0 +1,63 @@
+"""Code sets: procedures (CPT, HCPCS Level II, the decks' grouped codes) and ICD-10-CM."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+
+
+class ProcedureCode(models.Model):
+    """A code a case may request: CPT (with our own short description), HCPCS Level II, or a
+    grouped code of the decks such as SPINE, JOINT or DME."""
+
+    class Kind(models.TextChoices):
+        CPT = "cpt", "CPT"
+        HCPCS = "hcpcs", "HCPCS Level II"
+        GROUP = "group", "Grouped code"
+
+    code = models.CharField(max_length=12, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    short_description = models.CharField(max_length=100)
+    long_description = models.TextField(blank=True)
+    plain_description = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The plain-language description members read in their letters.",
+    )
+    programs = models.ManyToManyField("eligibility.Program", related_name="procedure_codes")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["code"], name="procedure_code_prefix", opclasses=["text_pattern_ops"]
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.short_description}"
+
+
+class DiagnosisCode(models.Model):
+    """An ICD-10-CM code. Only billable codes may be chosen on a case."""
+
+    code = models.CharField(max_length=8, unique=True, help_text="With its dot, e.g. R68.89.")
+    description = models.CharField(max_length=255)
+    is_billable = models.BooleanField()
+    search_vector = models.GeneratedField(
+        expression=SearchVector("description", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [
+            models.Index(
+                fields=["code"], name="diagnosis_code_prefix", opclasses=["text_pattern_ops"]
+            ),
+            GinIndex(fields=["search_vector"], name="diagnosis_search_vector"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.description}"

@@ -1,0 +1,1 @@
+# The P2P scheduler arrives with its own issue.

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("resources/", views.resources, name="resources"),
+    path("help/", views.help_contact, name="help"),
+    path("privacy/", views.privacy_policy, name="privacy"),
+    path("terms/", views.terms_of_use, name="terms"),
+]
+
+admin.site.site_header = f"{settings.PORTAL_NAME} administration"
+admin.site.site_title = settings.PORTAL_NAME
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("accounts/", include("accounts.urls")),
+    path("eligibility/", include("eligibility.urls")),
+    path("admin/", admin.site.urls),
+]
