@@ -77,6 +77,7 @@ def run_portal(host: str, port: int) -> int:
     python = sys.executable
     manage = [python, "manage.py"]
     with servers_environment() as env:
+        env.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
         for step in (["migrate", "--no-input"], ["seed_demo", "--scale", "small", "--if-empty"]):
             if subprocess.call(manage + step, env=env, cwd=BASE_DIR) != 0:
                 return 1
