@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EMBEDDED := $(BIN)/python -m portal.embedded exec --
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop DJANGO_ALLOWED_HOSTS=portal.example.org
 
-.PHONY: run test lint check-deploy pytest bench bench-data install assets browser clean
+.PHONY: run test lint check-deploy pytest bench install assets browser clean
 
 run: install assets
 	$(BIN)/python -m portal.embedded run

@@ -21,11 +21,17 @@ class AccessEvent(models.Model):
         DOWNLOAD = "download", "Download"
         EXPORT = "export", "Export"
 
+    class SubjectType(models.TextChoices):
+        MEMBER = "member", "Member"
+        CASE = "case", "Case"
+        LETTER = "letter", "Letter"
+        UPLOAD = "upload", "Upload"
+
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
     action = models.CharField(max_length=16, choices=Action.choices)
-    # What was read, in the portal's words ("member", "case", "letter"), and its primary key.
-    subject_type = models.CharField(max_length=32)
+    # What was read, and its primary key.
+    subject_type = models.CharField(max_length=16, choices=SubjectType.choices)
     subject_id = models.CharField(max_length=64)
     member = models.ForeignKey(
         "eligibility.Member",
@@ -39,7 +45,11 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["member", "-at"]), models.Index(fields=["user", "-at"])]
+        indexes = [
+            models.Index(fields=["member", "-at"], name="access_event_member"),
+            models.Index(fields=["user", "-at"], name="access_event_user"),
+            models.Index(fields=["subject_type", "subject_id"], name="access_event_subject"),
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="access_event_append_only",

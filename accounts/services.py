@@ -1,6 +1,14 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.http import HttpRequest
 
 from accounts.models import AccessEvent, User
+
+if TYPE_CHECKING:
+    from eligibility.models import Member
 
 
 def access_event_record(
@@ -22,3 +30,25 @@ def access_event_record(
         path=request.path[:255],
         ip_address=request.META.get("REMOTE_ADDR") or None,
     )
+
+
+def access_events_record_many(
+    *, request: HttpRequest, user: User, members: Iterable[Member], action: str
+) -> int:
+    """Write the access log's rows for one read of several members' data (a list page): one row
+    per member, all in one insert (append-only). Returns the number of rows written."""
+    path = request.path[:255]
+    ip_address = request.META.get("REMOTE_ADDR") or None
+    events = AccessEvent.objects.bulk_create(
+        AccessEvent(
+            user=user,
+            action=action,
+            subject_type=AccessEvent.SubjectType.MEMBER,
+            subject_id=str(member.pk),
+            member=member,
+            path=path,
+            ip_address=ip_address,
+        )
+        for member in members
+    )
+    return len(events)

@@ -12,9 +12,9 @@ from accounts.services import access_event_record
 from eligibility.errors import EligibilityError
 from eligibility.models import Coverage, HealthPlan, Member
 from eligibility.selectors import (
+    MemberCoverages,
     ProgramEligibility,
-    coverage_on,
-    member_find,
+    member_with_coverages,
     program_eligibility_for,
 )
 
@@ -44,26 +44,27 @@ def member_eligibility_lookup(
     """The member's eligibility on `on`, per program. A wrong date of birth answers exactly as
     an unknown patient ID, so the lookup cannot be used to confirm that an ID exists. Every
     member found is written to the access log, covered or not."""
-    member = member_find(health_plan=health_plan, patient_id=patient_id)
-    if member is None or member.date_of_birth != date_of_birth:
+    found = member_with_coverages(health_plan=health_plan, patient_id=patient_id)
+    if found is None or found.member.date_of_birth != date_of_birth:
         raise EligibilityError(NOT_FOUND, field="patient_id")
+    member = found.member
     access_event_record(
         request=request,
         user=user,
         action=AccessEvent.Action.LOOKUP,
-        subject_type="member",
+        subject_type=AccessEvent.SubjectType.MEMBER,
         subject_id=member.pk,
         member=member,
     )
-    coverage = coverage_on(member, on)
+    coverage = found.on(on)
     if coverage is None:
-        raise EligibilityError(_not_covered_message(member, on), field="patient_id")
+        raise EligibilityError(_not_covered_message(found, on), field="patient_id")
     programs = program_eligibility_for(coverage=coverage, health_plan=health_plan, day=on)
     return EligibilityResult(health_plan, member, coverage, programs)
 
 
-def _not_covered_message(member: Member, day: date) -> str:
-    coverages = list(member.coverages.all())
+def _not_covered_message(found: MemberCoverages, day: date) -> str:
+    coverages = found.coverages
     ended = [c for c in coverages if c.effective_to and c.effective_to < day]
     future = [c for c in coverages if c.effective_from > day]
     if future:

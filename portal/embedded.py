@@ -127,7 +127,7 @@ def print_welcome(host: str, port: int) -> None:
         "\n"
         f"  The portal is running at http://{shown_host}:{port}/\n"
         "  Demo log-ins (password for all: demo-password-2026):\n"
-        "    office      office user of Lakeside Family Medicine\n"
+        "    office      office staff of a demo practice\n"
         "    admin       portal administrator (Django admin at /admin/)\n"
         "  Press Ctrl-C to stop everything.\n",
         flush=True,

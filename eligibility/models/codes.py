@@ -14,7 +14,8 @@ class ProcedureCode(models.Model):
         HCPCS = "hcpcs", "HCPCS Level II"
         GROUP = "group", "Grouped code"
 
-    code = models.CharField(max_length=12, unique=True)
+    # "C" collation: code order is byte order, and a prefix search walks the unique index.
+    code = models.CharField(max_length=12, unique=True, db_collation="C")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     short_description = models.CharField(max_length=100)
     long_description = models.TextField(blank=True)
@@ -28,11 +29,6 @@ class ProcedureCode(models.Model):
 
     class Meta:
         ordering = ["code"]
-        indexes = [
-            models.Index(
-                fields=["code"], name="procedure_code_prefix", opclasses=["text_pattern_ops"]
-            )
-        ]
 
     def __str__(self):
         return f"{self.code} {self.short_description}"
@@ -41,11 +37,16 @@ class ProcedureCode(models.Model):
 class DiagnosisCode(models.Model):
     """An ICD-10-CM code. Only billable codes may be chosen on a case."""
 
-    code = models.CharField(max_length=8, unique=True, help_text="With its dot, e.g. R68.89.")
+    code = models.CharField(
+        max_length=8, unique=True, db_collation="C", help_text="With its dot, e.g. R68.89."
+    )
     description = models.CharField(max_length=255)
     is_billable = models.BooleanField()
+    # Both dictionaries: "simple" keeps whole words so a partly typed word ("hypertensi") is a
+    # prefix of what is indexed; "english" stems, so "fractures" still finds "fracture".
     search_vector = models.GeneratedField(
-        expression=SearchVector("description", config="english"),
+        expression=SearchVector("description", config="simple")
+        + SearchVector("description", config="english"),
         output_field=SearchVectorField(),
         db_persist=True,
     )

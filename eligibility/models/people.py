@@ -44,7 +44,7 @@ class Member(Address):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        # No default ordering: a million members sorted by name on every unordered query.
         constraints = [
             models.UniqueConstraint(
                 fields=["health_plan", "patient_id"], name="member_unique_patient_id"
@@ -72,11 +72,11 @@ class Coverage(models.Model):
     effective_to = models.DateField(null=True, blank=True, help_text="Empty: no end date.")
 
     class Meta:
-        ordering = ["-effective_from"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
                 name="coverage_dates_in_order",
+                violation_error_message="The coverage end date is before its start date.",
             ),
             models.UniqueConstraint(
                 fields=["member", "line_of_business", "effective_from"],

@@ -101,6 +101,7 @@ class Delegation(models.Model):
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
                 name="delegation_dates_in_order",
+                violation_error_message="The end date is before the start date.",
             ),
             models.CheckConstraint(condition=Q(validity_days__gt=0), name="delegation_validity"),
         ]

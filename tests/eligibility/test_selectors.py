@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from eligibility.selectors import coverage_on, member_find, program_eligibility_for
+from eligibility.selectors import member_with_coverages, program_eligibility_for
 from tests.factories.eligibility import (
     CoverageFactory,
     DelegationFactory,
@@ -30,10 +30,29 @@ def test_coverage_on_picks_the_coverage_in_force():
     current = CoverageFactory(
         member=member, line_of_business=commercial, effective_from=datetime.date(2026, 1, 1)
     )
-    found = member_find(health_plan=member.health_plan, patient_id=member.patient_id)
-    assert coverage_on(found, DAY) == current
-    assert coverage_on(found, datetime.date(2020, 6, 1)).line_of_business == medicaid
-    assert coverage_on(found, datetime.date(2017, 6, 1)) is None
+    found = member_with_coverages(
+        health_plan=member.health_plan, patient_id=member.patient_id.lower()
+    )
+    assert found.member == member
+    assert found.on(DAY) == current
+    assert found.on(datetime.date(2020, 6, 1)).line_of_business == medicaid
+    assert found.on(datetime.date(2017, 6, 1)) is None
+
+
+def test_member_without_any_coverage_is_still_found():
+    member = MemberFactory()
+    found = member_with_coverages(health_plan=member.health_plan, patient_id=member.patient_id)
+    assert found.member == member
+    assert found.coverages == []
+    assert found.on(DAY) is None
+
+
+def test_member_lookup_is_one_query(django_assert_num_queries):
+    coverage = CoverageFactory()
+    member = coverage.member
+    with django_assert_num_queries(1):
+        found = member_with_coverages(health_plan=member.health_plan, patient_id=member.patient_id)
+        assert found.on(DAY).line_of_business.name == coverage.line_of_business.name
 
 
 def test_coverage_ending_today_still_counts():
@@ -76,6 +95,6 @@ def test_program_eligibility_makes_few_queries(django_assert_max_num_queries):
         DelegationFactory(
             health_plan=plan, program=ProgramFactory(name=f"P{n}"), line_of_business=commercial
         )
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         result = program_eligibility_for(coverage=coverage, health_plan=plan, day=DAY)
         assert len(result.lines) == 8
