@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import warnings
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var"))
@@ -40,8 +41,10 @@ def embedded_postgres(data_dir: Path):
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    # Connect through the unix socket pgserver keeps in the data directory.
-    yield f"postgres://postgres@/{quote(str(data_dir), safe='')}/{DATABASE_NAME}"
+    # Connect through pgserver's unix socket: in the data directory, or in a runtime directory
+    # when the data directory's path is too long for a socket.
+    socket_dir = parse_qs(urlsplit(server.get_uri()).query)["host"][0]
+    yield f"postgres://postgres@/{quote(socket_dir, safe='')}/{DATABASE_NAME}"
     server.cleanup()
 
 
@@ -86,17 +89,18 @@ def run_portal(host: str, port: int) -> int:
                 manage + ["runserver", f"{host}:{port}", "--noreload"], env=env, cwd=BASE_DIR
             ),
             "worker": subprocess.Popen(
-                [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO"],
+                [python, "-m", "celery", "-A", "portal", "--quiet", "worker", "--loglevel=INFO"],
                 env=env,
                 cwd=BASE_DIR,
             ),
             "beat": subprocess.Popen(
-                [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"]
+                [python, "-m", "celery", "-A", "portal", "--quiet", "beat", "--loglevel=INFO"]
                 + ["--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
                 env=env,
                 cwd=BASE_DIR,
             ),
         }
+        wait_until_serving(host, port, processes["web"])
         print_welcome(host, port)
         stopping = False
 
@@ -119,6 +123,17 @@ def run_portal(host: str, port: int) -> int:
                 process.kill()
         print("Stopped the web server, the worker, beat, PostgreSQL and Redis.")
         return 0
+
+
+def wait_until_serving(host: str, port: int, web: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait for the web server to accept connections, so the welcome is the last thing shown."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def print_welcome(host: str, port: int) -> None:
