@@ -1,6 +1,11 @@
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from eligibility.us_states import US_STATES
+from eligibility.validators import validate_npi, validate_phone, validate_tin, validate_zip_code
 
 
 class User(AbstractUser):
@@ -8,6 +13,98 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # One account per e-mail address, whatever its case.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_unique_email"
+            ),
+        ]
+
+    @property
+    def office(self) -> "Office | None":
+        membership = getattr(self, "membership", None)
+        return membership.office if membership else None
+
+
+class Office(models.Model):
+    """A practice's portal account: its users act for the practitioners linked to it."""
+
+    class DefaultPortal(models.TextChoices):
+        CARECORE = "carecore", "CareCore National"
+        MEDSOLUTIONS = "medsolutions", "MedSolutions"
+
+    name = models.CharField("office name", max_length=120)
+    default_portal = models.CharField(
+        max_length=16, choices=DefaultPortal.choices, default=DefaultPortal.CARECORE
+    )
+    address1 = models.CharField("address", max_length=120)
+    address2 = models.CharField("address line 2", max_length=120, blank=True)
+    city = models.CharField(max_length=60)
+    state = models.CharField(max_length=2, choices=US_STATES)
+    zip_code = models.CharField("ZIP code", max_length=10, validators=[validate_zip_code])
+    phone = models.CharField(max_length=10, validators=[validate_phone])
+    phone_ext = models.CharField("ext", max_length=8, blank=True)
+    fax = models.CharField(max_length=10, validators=[validate_phone])
+    tax_id = models.CharField("Tax ID", max_length=10, blank=True, validators=[validate_tin])
+    # The Individual NPI given at registration: who registered the office.
+    registering_npi = models.CharField(
+        "individual NPI", max_length=10, blank=True, validators=[validate_npi]
+    )
+    primary_contact = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    practitioners = models.ManyToManyField(
+        "eligibility.Practitioner", through="OfficePractitioner", related_name="offices"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in an office. A user works for one office at most."""
+
+    class Role(models.TextChoices):
+        OFFICE_USER = "office_user", "Office user"
+        OFFICE_ADMIN = "office_admin", "Office administrator"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OFFICE_USER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["office", "user__username"]
+
+    def __str__(self):
+        return f"{self.user} · {self.office} ({self.get_role_display()})"
+
+
+class OfficePractitioner(models.Model):
+    """A practitioner the office may build cases for."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="practitioner_links")
+    practitioner = models.ForeignKey(
+        "eligibility.Practitioner", on_delete=models.PROTECT, related_name="office_links"
+    )
+    added_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practitioner__last_name", "practitioner__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "practitioner"], name="office_practitioner_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.office} · {self.practitioner}"
 
 
 class AccessEvent(models.Model):
@@ -59,3 +156,21 @@ class AccessEvent(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.subject_type} {self.subject_id} at {self.at}"
+
+
+class TermsAcceptance(models.Model):
+    """A user accepted the User Access Agreement: which version, when and from where."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="terms_acceptances")
+    version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="terms_accepted_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} accepted terms {self.version} at {self.accepted_at}"

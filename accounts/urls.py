@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from accounts.forms import PortalLoginForm
 
@@ -16,4 +16,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Topics of their own: each package holds its views, forms, services and urls.
+    path("register/", include("accounts.registration.urls")),
+    path("manage/", include("accounts.practice.urls")),
+    path("", include("accounts.signin.urls")),
 ]

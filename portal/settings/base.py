@@ -171,3 +171,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
+
+# --- Registration (accounts/registration) ---
+# The User Access Agreement a new user accepts; a new version is accepted anew.
+USER_ACCESS_AGREEMENT_VERSION = "2026-11"
+# How long the e-mailed "set your password" link works, in seconds.
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_LINK_SECONDS", default=24 * 60 * 60)
+# Development's local outbox: sent e-mail (and SMS) are files a newcomer can open at /outbox/.
+OUTBOX_ENABLED = False
+
+# --- Sign-in security (accounts/signin) ---

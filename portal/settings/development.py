@@ -9,3 +9,4 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = env.path("DJANGO_EMAIL_FILE_PATH", default=BASE_DIR / "var" / "outbox")
+OUTBOX_ENABLED = env.bool("DJANGO_OUTBOX_ENABLED", default=True)
