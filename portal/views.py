@@ -3,13 +3,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.practice.selectors import office_needs_providers
 from eligibility.selectors import plan_contact_for, program_resources_for
 from portal.forms import FindContactForm
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(
+        request, "portal/home.html", {"needs_providers": office_needs_providers(request.user)}
+    )
 
 
 @require_GET

@@ -149,7 +149,7 @@ class DemoLogin:
 
 
 DEMO_LOGINS = [
-    DemoLogin("office", "office user", is_superuser=False),
+    DemoLogin("office", "office administrator of Lakeside Family Medicine", is_superuser=False),
     DemoLogin("admin", "portal administrator (Django admin at /admin/)", is_superuser=True),
 ]
 

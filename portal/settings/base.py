@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "pgtrigger",
     "csp",
+    "axes",
     "portal",
     "accounts",
     "eligibility",
@@ -51,9 +52,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a time-out sign-out leaves a message for the login page.
+    "accounts.signin.middleware.SessionTimeoutMiddleware",
+    "accounts.signin.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Adds a Server-Timing header with the time spent in Django (make bench reads it).
@@ -181,3 +187,33 @@ PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_LINK_SECONDS", default=24 * 60
 OUTBOX_ENABLED = False
 
 # --- Sign-in security (accounts/signin) ---
+# django-axes first: it refuses a locked-out user name and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: 5 failed log-ins for one User ID from one address lock that pair for 15 minutes (a
+# failed try while locked starts the 15 minutes again). Attempts, log-ins and failures are
+# rows in the database (AccessAttempt, AccessLog, AccessFailureLog), shown in the admin.
+AXES_FAILURE_LIMIT = 5
+# django-axes reads a float as hours.
+AXES_COOLOFF_TIME = 15 / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.signin.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Sessions end after this long without a request (recorded to within 1/30 of the limit), and this
+# long after log-in whatever happens, enforced by accounts.signin.middleware; the page warns
+# SESSION_IDLE_WARNING_SECONDS before the idle limit (static/js/idle_timeout.js).
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("DJANGO_SESSION_IDLE_SECONDS", default=15 * 60)
+SESSION_IDLE_WARNING_SECONDS = env.int("DJANGO_SESSION_IDLE_WARNING_SECONDS", default=60)
+SESSION_ABSOLUTE_SECONDS = env.int("DJANGO_SESSION_ABSOLUTE_SECONDS", default=8 * 60 * 60)
+# "Remember User ID": a cookie holding the User ID only (Secure whenever the session cookie is).
+REMEMBER_USER_ID_COOKIE_NAME = "portal_user_id"
+REMEMBER_USER_ID_COOKIE_AGE = 365 * 24 * 60 * 60
+# "Forgot User ID?" and "Forgot Password?" send e-mail: a few requests per hour per address
+# typed in and per client address, counted in Redis.
+SIGNIN_EMAIL_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_EMAIL_REQUESTS_PER_HOUR", default=5)
+SIGNIN_CLIENT_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_CLIENT_REQUESTS_PER_HOUR", default=20)

@@ -4,6 +4,8 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
+# The HIPAA Disclosure is agreed to at every log-in.
+AGREED = {"hipaa_agreement": "on"}
 
 
 def test_portal_login_page(client):
@@ -11,10 +13,11 @@ def test_portal_login_page(client):
     assert "Portal Login" in content
     assert "User ID" in content
     assert "LOGIN" in content
+    assert "I agree to HIPAA Disclosure" in content
 
 
 def test_sign_in_then_home(client, office_user, password):
-    response = client.post(LOGIN, {"username": "office.user", "password": password})
+    response = client.post(LOGIN, {"username": "office.user", "password": password, **AGREED})
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
     assert client.get(reverse("portal:home")).status_code == 200
@@ -24,12 +27,14 @@ def test_sign_in_gives_a_new_session_id(client, office_user, password):
     client.get(LOGIN)
     client.session["before"] = True
     before = client.session.session_key
-    client.post(LOGIN, {"username": "office.user", "password": password})
+    client.post(LOGIN, {"username": "office.user", "password": password, **AGREED})
     assert client.session.session_key != before
 
 
 def test_wrong_password_keeps_the_user_id_and_says_so(client, office_user):
-    response = client.post(LOGIN, {"username": "office.user", "password": "wrong-password-1"})
+    response = client.post(
+        LOGIN, {"username": "office.user", "password": "wrong-password-1", **AGREED}
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "Please enter a correct User ID and password" in content
@@ -50,11 +55,16 @@ def test_log_off_by_get_is_refused(office_client):
 def test_next_is_followed_only_within_the_portal(client, office_user, password):
     response = client.post(
         LOGIN + "?next=https://evil.example.com/",
-        {"username": "office.user", "password": password, "next": "https://evil.example.com/"},
+        {
+            "username": "office.user",
+            "password": password,
+            "next": "https://evil.example.com/",
+            **AGREED,
+        },
     )
     assert response["Location"] == reverse("portal:home")
     client.logout()
     response = client.post(
-        LOGIN, {"username": "office.user", "password": password, "next": "/eligibility/"}
+        LOGIN, {"username": "office.user", "password": password, "next": "/eligibility/", **AGREED}
     )
     assert response["Location"] == "/eligibility/"

@@ -45,8 +45,9 @@ def test_sign_in_and_look_up_eligibility(live_server, page, screenshot, member, 
     page.goto(f"{live_server.url}/eligibility/")
     expect(page.get_by_role("heading", name="Portal Login")).to_be_visible()
     screenshot("01_portal_login")
-    page.get_by_label("User ID").fill("office.user")
+    page.get_by_role("textbox", name="User ID").fill("office.user")
     page.get_by_label("Password").fill(password)
+    page.get_by_label("I agree to HIPAA Disclosure").check()
     page.get_by_role("button", name="LOGIN").click()
 
     expect(page.get_by_role("heading", name="Eligibility Lookup")).to_be_visible()

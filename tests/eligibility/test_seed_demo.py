@@ -6,9 +6,10 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, OfficePractitioner, User
 from eligibility.demo import DEMO_PASSWORD, SEED
 from eligibility.demo.bulk import demo_people_load_large
 from eligibility.demo.people import demo_members
@@ -239,8 +240,9 @@ def test_the_command_prints_the_demo_members_and_log_ins(code_sets_loaded):
 def test_demo_log_ins_use_the_documented_password(code_sets_loaded):
     seed("--scale", "small")
 
-    office = authenticate(username="office", password=DEMO_PASSWORD)
-    admin = authenticate(username="admin", password=DEMO_PASSWORD)
+    request = RequestFactory().post("/accounts/login/")
+    office = authenticate(request, username="office", password=DEMO_PASSWORD)
+    admin = authenticate(request, username="admin", password=DEMO_PASSWORD)
     assert office is not None and not office.is_staff
     assert admin is not None and admin.is_superuser
 
@@ -283,6 +285,7 @@ def test_same_seed_gives_the_same_people_in_an_emptied_database(code_sets_loaded
 
     seed("--scale", "small")
     first = people()
+    OfficePractitioner.objects.all().delete()
     Coverage.objects.all().delete()
     Member.objects.all().delete()
     Practitioner.objects.all().delete()
@@ -299,6 +302,7 @@ def test_same_seed_gives_the_same_people_in_an_emptied_database(code_sets_loaded
 def test_another_seed_gives_other_people(code_sets_loaded):
     seed("--scale", "small")
     default_names = set(Member.objects.values_list("last_name", "date_of_birth"))
+    OfficePractitioner.objects.all().delete()
     Coverage.objects.all().delete()
     Member.objects.all().delete()
 
@@ -358,3 +362,13 @@ def test_code_sets_are_loaded_when_empty(db):
 
     assert DiagnosisCode.objects.filter(code="M25.561", is_billable=True).exists()
     assert ProcedureCode.objects.filter(kind=ProcedureCode.Kind.HCPCS).count() > 10
+
+
+def test_office_login_administers_the_demo_practice_with_providers(code_sets_loaded):
+    seed("--scale", "small")
+    membership = Membership.objects.select_related("office").get(user__username="office")
+    assert membership.role == Membership.Role.OFFICE_ADMIN
+    assert membership.office.name == "Lakeside Family Medicine"
+    assert membership.office.practitioner_links.count() == 3
+    seed("--scale", "small")
+    assert OfficePractitioner.objects.count() == 3

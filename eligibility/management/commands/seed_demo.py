@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from eligibility.demo import DEMO_PASSWORD, SEED
 from eligibility.demo.bulk import demo_people_load_large
+from eligibility.demo.office import demo_office_ensure
 from eligibility.demo.people import (
     DEMO_LOGINS,
     demo_logins_ensure,
@@ -65,8 +66,11 @@ class Command(BaseCommand):
             )
             if counts is None:
                 self.stdout.write("The large population is already loaded.")
+        demo_office = demo_office_ensure()
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
         self._demo_print(today)
+        if demo_office:
+            self._demo_office_print(demo_office)
 
     def _code_sets_load(self):
         # The full code sets come from their own commands; each runs once, on an empty table.
@@ -74,6 +78,18 @@ class Command(BaseCommand):
             call_command("load_icd10cm", stdout=self.stdout)
         if not ProcedureCode.objects.filter(kind=ProcedureCode.Kind.HCPCS).exists():
             call_command("load_hcpcs", stdout=self.stdout)
+
+    def _demo_office_print(self, demo_office):
+        self.stdout.write(
+            f"The office log-in administers {demo_office.office.name}, with: "
+            + "; ".join(demo_office.linked)
+        )
+        if demo_office.to_add:
+            address = demo_office.to_add
+            self.stdout.write(
+                f"Try Add Practitioner with NPI {address.practitioner.npi}, "
+                f"state {address.state}, zip {address.zip_code}."
+            )
 
     def _demo_print(self, today):
         self.stdout.write("")

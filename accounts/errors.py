@@ -1,0 +1,5 @@
+from portal.errors import PortalError
+
+
+class AccountError(PortalError):
+    """A request about accounts, offices or practitioners that cannot be honoured."""
