@@ -29,11 +29,17 @@ class UserAdmin(DjangoUserAdmin):
         "email",
         "first_name",
         "last_name",
+        "reviewer_role",
         "is_staff",
         "is_active",
         "last_login",
     )
+    list_filter = ("reviewer_role", "is_staff", "is_superuser", "is_active")
     readonly_fields = ("last_login", "date_joined")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        ("Medical review", {"fields": ("reviewer_role",)}),
+    )
 
 
 class TimeFilter(admin.DateFieldListFilter):

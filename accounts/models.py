@@ -9,7 +9,17 @@ from eligibility.validators import validate_npi, validate_phone, validate_tin, v
 
 
 class User(AbstractUser):
-    """A person who signs in: office staff, reviewers and portal administrators."""
+    """A person who signs in: office staff (through their office Membership), reviewers (a
+    reviewer role) and portal administrators (staff users of Django admin)."""
+
+    class ReviewerRole(models.TextChoices):
+        NONE = "", "Not a reviewer"
+        NURSE_REVIEWER = "nurse_reviewer", "Nurse reviewer"
+        MEDICAL_DIRECTOR = "medical_director", "Medical director"
+
+    reviewer_role = models.CharField(
+        max_length=20, choices=ReviewerRole.choices, blank=True, default=ReviewerRole.NONE
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -19,6 +29,10 @@ class User(AbstractUser):
                 Lower("email"), condition=~Q(email=""), name="user_unique_email"
             ),
         ]
+
+    @property
+    def is_reviewer(self) -> bool:
+        return bool(self.reviewer_role)
 
     @property
     def office(self) -> "Office | None":

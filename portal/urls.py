@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from two_factor.admin import AdminSiteOTPRequired
 
+from accounts.signin.urls import mfa_urlpatterns
 from portal import outbox, views
 
 portal_patterns = [
@@ -14,12 +16,15 @@ portal_patterns = [
     path("outbox/", outbox.outbox, name="outbox"),
 ]
 
+# The admin is for verified sessions only (password and MFA PIN); others go to Portal Login.
+admin.site.__class__ = AdminSiteOTPRequired
 admin.site.site_header = f"{settings.PORTAL_NAME} administration"
 admin.site.site_title = settings.PORTAL_NAME
 
 urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("accounts/", include("accounts.urls")),
+    path("accounts/mfa/", include((mfa_urlpatterns, "two_factor"))),
     path("eligibility/", include("eligibility.urls")),
     # Administrators sign in through Portal Login too: HIPAA Disclosure, lockout, and MFA.
     path(

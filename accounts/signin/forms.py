@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from two_factor.forms import MethodForm
 
 from accounts.signin.messages import HIPAA_REQUIRED, INVALID_LOGIN
 
@@ -42,3 +43,17 @@ class PortalPasswordResetForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email Address"
+
+
+class MfaMethodForm(MethodForm):
+    """Setting Up Multi-Factor Authentication: how the PIN comes (e-mail first)."""
+
+    LABELS = {"email": "Email", "sms": "SMS (text message)", "generator": "Authenticator app"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        method = self.fields["method"]
+        method.label = "Choose how to receive your PIN"
+        offered = dict(method.choices)
+        method.choices = [(code, label) for code, label in self.LABELS.items() if code in offered]
+        method.initial = method.choices[0][0]

@@ -38,3 +38,10 @@ def idle_timeout_message() -> str:
 def absolute_timeout_message() -> str:
     limit = duration_words(settings.SESSION_ABSOLUTE_SECONDS)
     return f"You were signed out because sessions end {limit} after log-in. Please log in again."
+
+
+# Multi-factor authentication ("Verify your identity").
+PIN_REQUIRED = "Enter the 6-digit code."
+PIN_INVALID = (
+    "That code is not correct or has expired. Check the code, or use Resend to get a new one."
+)

@@ -1,4 +1,5 @@
 from django.urls import path
+from two_factor.views import core as two_factor_views
 
 from accounts.signin import views
 
@@ -23,4 +24,12 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("session/keep-alive/", views.session_keep_alive, name="session-keep-alive"),
+]
+
+# Setting Up Multi-Factor Authentication, included by portal/urls.py in the "two_factor"
+# namespace that django-two-factor-auth's views use. Only the setup and its QR code image:
+# two_factor's own log-in (no HIPAA Disclosure) is never routed.
+mfa_urlpatterns = [
+    path("setup/", views.PortalSetupView.as_view(), name="setup"),
+    path("setup/qrcode/", two_factor_views.QRGeneratorView.as_view(), name="qr"),
 ]

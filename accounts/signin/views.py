@@ -13,11 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from two_factor import forms as two_factor_forms
+from two_factor.views import core as two_factor_views
 
-from accounts.signin import services
-from accounts.signin.forms import ForgotUserIdForm, PortalLoginForm, PortalPasswordResetForm
+from accounts.signin import mfa, services
+from accounts.signin.forms import (
+    ForgotUserIdForm,
+    MfaMethodForm,
+    PortalLoginForm,
+    PortalPasswordResetForm,
+)
 from accounts.signin.messages import (
     FORGOT_USER_ID_ANSWER,
+    PIN_INVALID,
+    PIN_REQUIRED,
     TOO_MANY_EMAIL_REQUESTS,
     lockout_message,
 )
@@ -25,28 +34,138 @@ from accounts.signin.messages import (
 LOGIN_TEMPLATE = "accounts/login.html"
 
 
-class PortalLoginView(auth_views.LoginView):
-    """Portal Login. Django's view: it authenticates with the request (django-axes counts the
-    failures by User ID and address) and gives the session a new id at log-in."""
+class PortalLoginView(two_factor_views.LoginView):
+    """Portal Login, then "Verify your identity": django-two-factor-auth's wizard. Its first step
+    is our PortalLoginForm (User ID, Password, HIPAA Disclosure, Remember User ID), authenticated
+    with the request (django-axes counts the failures); a user with a device then enters the PIN
+    it was sent (or their authenticator app shows). A user without one is signed in but not
+    verified, and accounts.signin.mfa sends them to set one up. Log-in gives the session a new
+    id."""
 
-    template_name = LOGIN_TEMPLATE
-    authentication_form = PortalLoginForm
+    form_list = (
+        (two_factor_views.LoginView.AUTH_STEP, PortalLoginForm),
+        (two_factor_views.LoginView.TOKEN_STEP, two_factor_forms.AuthenticationTokenForm),
+        (two_factor_views.LoginView.BACKUP_STEP, two_factor_forms.BackupTokenForm),
+    )
     redirect_authenticated_user = True
 
-    def get_initial(self):
-        remembered = self.request.COOKIES.get(settings.REMEMBER_USER_ID_COOKIE_NAME, "")
-        if remembered:
-            return {"username": remembered, "remember_user_id": True}
-        return {}
+    def get_template_names(self):
+        if self.steps.current == self.AUTH_STEP:
+            return [LOGIN_TEMPLATE]
+        return ["two_factor/core/login.html"]
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def get_form_prefix(self, step=None, form=None):
+        # The first step's fields keep their plain names (username, password, ...): django-axes,
+        # the lockout page and password managers read them.
+        if (step or self.steps.current) == self.AUTH_STEP:
+            return None
+        return super().get_form_prefix(step, form)
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        if (step or self.steps.current) == self.TOKEN_STEP:
+            form.fields["otp_token"].label = "Enter 6-digit code"
+            form.fields["otp_token"].widget.attrs["inputmode"] = "numeric"
+            if "remember" in form.fields:
+                form.fields["remember"].label = "Remember this device for 30 days"
+                form.fields["remember"].initial = False
+            form.otp_error_messages = {
+                **form.otp_error_messages,
+                "token_required": PIN_REQUIRED,
+                "invalid_token": PIN_INVALID,
+            }
+        return form
+
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        if step == self.AUTH_STEP:
+            # django-axes authenticates with the request.
+            kwargs["request"] = self.request
+        return kwargs
+
+    def get_form_initial(self, step):
+        if step == self.AUTH_STEP:
+            remembered = self.request.COOKIES.get(settings.REMEMBER_USER_ID_COOKIE_NAME, "")
+            if remembered:
+                return {"username": remembered, "remember_user_id": True}
+        return super().get_form_initial(step)
+
+    def post(self, *args, **kwargs):
+        # The login form posted on its own (no wizard step named) is the first step.
+        step_field = f"{self.prefix}-current_step"
+        if step_field not in self.request.POST:
+            data = self.request.POST.copy()
+            data[step_field] = self.AUTH_STEP
+            self.request.POST = data
+        return super().post(*args, **kwargs)
+
+    def process_step(self, form):
+        data = super().process_step(form)
+        if self.steps.current == self.AUTH_STEP:
+            self.storage.data[_REMEMBER_USER_ID] = bool(form.cleaned_data["remember_user_id"])
+        return data
+
+    def render(self, form=None, **kwargs):
+        # "Verify your identity" shown afresh (not with a wrong PIN): a PIN is sent, unless one
+        # went less than the cooldown ago ("Resend" too soon).
+        if self.steps.current == self.TOKEN_STEP and not (form and form.is_bound):
+            kwargs["pin_sent"] = mfa.pin_send(self.get_device())
+        # Past two_factor's own render, which would send a PIN every time, with no wait.
+        return super(two_factor_views.LoginView, self).render(form, **kwargs)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if self.steps.current == self.TOKEN_STEP:
+            context["sent_to"] = mfa.device_sent_to(context["device"])
+        context["next"] = self.get_redirect_url()
+        return context
+
+    def done(self, form_list, **kwargs):
+        remember = self.storage.data.get(_REMEMBER_USER_ID, False)
+        user = self.get_user()
+        response = super().done(form_list, **kwargs)
         services.session_start(session=self.request.session, now=int(time.time()))
-        if form.cleaned_data["remember_user_id"]:
-            remember_user_id(response, form.get_user().get_username())
+        if remember:
+            remember_user_id(response, user.get_username())
         else:
             forget_user_id(response)
+        # "Remember this device" is Secure whenever the session cookie is, as ours are.
+        for key, morsel in response.cookies.items():
+            if key.startswith(two_factor_views.REMEMBER_COOKIE_PREFIX):
+                morsel["secure"] = settings.SESSION_COOKIE_SECURE
         return response
+
+
+_REMEMBER_USER_ID = "portal_remember_user_id"
+
+
+class PortalSetupView(two_factor_views.SetupView):
+    """Setting Up Multi-Factor Authentication: Email, Text Message (SMS) or an authenticator
+    app; the PIN sent (or shown by the app) proves the device, the session is then verified
+    and the user lands on Home."""
+
+    template_name = "two_factor/core/setup.html"
+    success_url = "portal:home"
+    qrcode_url = "two_factor:qr"
+    form_list = (("method", MfaMethodForm),)
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        current = step or self.steps.current
+        if current in ("validation", "generator"):
+            form.fields["token"].label = "Enter 6-digit code"
+            form.error_messages = {**form.error_messages, "invalid_token": PIN_INVALID}
+        elif current == "sms":
+            form.fields["number"].label = "Mobile number"
+        elif current == "email":
+            form.fields["email"].label = "Email Address"
+        return form
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        if self.steps.current == "validation":
+            context["sent_to"] = mfa.device_sent_to(context["device"])
+        return context
 
 
 def remember_user_id(response: HttpResponse, user_id: str) -> None:

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_email.models import EmailDevice
 
 from eligibility.demo import DEMO_PASSWORD
 from eligibility.demo.population import (
@@ -155,18 +156,22 @@ DEMO_LOGINS = [
 
 
 def demo_logins_ensure() -> list[str]:
-    """Create the demo log-ins that do not exist yet (an existing one keeps its password)."""
+    """Create the demo log-ins that do not exist yet (an existing one keeps its password), each
+    with an e-mail MFA device."""
     users = get_user_model()
     created = []
     for login in DEMO_LOGINS:
-        if users.objects.filter(username=login.username).exists():
-            continue
-        email = f"{login.username}@example.org"
-        if login.is_superuser:
-            users.objects.create_superuser(login.username, email, DEMO_PASSWORD)
-        else:
-            users.objects.create_user(login.username, email, DEMO_PASSWORD)
-        created.append(login.username)
+        user = users.objects.filter(username=login.username).first()
+        if user is None:
+            email = f"{login.username}@example.org"
+            if login.is_superuser:
+                user = users.objects.create_superuser(login.username, email, DEMO_PASSWORD)
+            else:
+                user = users.objects.create_user(login.username, email, DEMO_PASSWORD)
+            created.append(login.username)
+        # MFA by e-mail: "Verify your identity" asks for the PIN, found in the outbox (/outbox/).
+        if not EmailDevice.objects.filter(user=user).exists():
+            EmailDevice.objects.create(user=user, name="default", confirmed=True)
     return created
 
 

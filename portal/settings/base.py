@@ -35,6 +35,16 @@ INSTALLED_APPS = [
     "pgtrigger",
     "csp",
     "axes",
+    # Multi-factor authentication: django-otp's devices, django-two-factor-auth's log-in and
+    # setup (two_factor before its plugins).
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
+    "two_factor",
+    "two_factor.plugins.phonenumber",
+    "two_factor.plugins.email",
+    "phonenumber_field",
     "portal",
     "accounts",
     "eligibility",
@@ -50,11 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a time-out sign-out leaves a message for the login page.
     "accounts.signin.middleware.SessionTimeoutMiddleware",
     "accounts.signin.middleware.NoStoreForSignedInMiddleware",
+    # A signed-in user who has not passed MFA goes to the MFA setup (accounts.signin.mfa).
+    "accounts.signin.mfa.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,3 +230,27 @@ REMEMBER_USER_ID_COOKIE_AGE = 365 * 24 * 60 * 60
 # typed in and per client address, counted in Redis.
 SIGNIN_EMAIL_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_EMAIL_REQUESTS_PER_HOUR", default=5)
 SIGNIN_CLIENT_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_CLIENT_REQUESTS_PER_HOUR", default=20)
+
+# --- Multi-factor authentication ---
+# After the password, a 6-digit PIN by e-mail, text message or an authenticator app. A user
+# without a device sets one up before anything else (accounts.signin.mfa).
+# E-mail PINs (django-otp): 6 digits, single use, valid 10 minutes; "Resend" waits a minute.
+OTP_EMAIL_TOKEN_VALIDITY = 10 * 60
+OTP_EMAIL_COOLDOWN_DURATION = 60
+OTP_EMAIL_SUBJECT = f"Your {PORTAL_NAME} verification PIN"
+OTP_EMAIL_BODY_TEMPLATE = (
+    f"Your {PORTAL_NAME} verification PIN is {{{{ token }}}}. It expires in 10 minutes.\n\n"
+    "If you did not ask for this PIN, someone may know your password: change it with "
+    '"Forgot Password?" on the Portal Login page.\n'
+)
+# Text messages go through this gateway; in development it writes them to the outbox.
+TWO_FACTOR_SMS_GATEWAY = "accounts.signin.sms.OutboxGateway"
+# "Remember this device for 30 days": a signed cookie tied to the user's password hash and the
+# device, so a new password or a new device asks for a PIN again (Secure whenever the session
+# cookie is: accounts.signin.views.PortalLoginView).
+TWO_FACTOR_REMEMBER_COOKIE_AGE = 30 * 24 * 60 * 60
+# The PIN must follow the password within 10 minutes.
+TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60
+# The admin site class is replaced in portal/urls.py (verified users only).
+TWO_FACTOR_PATCH_ADMIN = False
+PHONENUMBER_DEFAULT_REGION = "US"

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.conftest import pin_enter, totp_device_for, totp_token
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = reverse("accounts:login")
@@ -17,7 +19,10 @@ def test_portal_login_page(client):
 
 
 def test_sign_in_then_home(client, office_user, password):
+    device = totp_device_for(office_user)
     response = client.post(LOGIN, {"username": "office.user", "password": password, **AGREED})
+    assert "Verify your identity" in response.content.decode()
+    response = pin_enter(client, totp_token(device))
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
     assert client.get(reverse("portal:home")).status_code == 200

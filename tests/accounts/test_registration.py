@@ -423,7 +423,10 @@ def test_setting_the_password_activates_and_the_user_can_log_in(client, register
     response = log_in(client, "dr.jane.doe", GOOD_PASSWORD)
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:home")
-    assert client.get(reverse("portal:home")).status_code == 200
+    # Signed in; the first log-in sets up multi-factor authentication before anything else.
+    assert client.get(reverse("portal:home"))["Location"] == reverse("two_factor:setup")
+    setup = client.get(reverse("two_factor:setup"))
+    assert "Setting Up Multi-Factor Authentication" in setup.content.decode()
 
 
 def test_a_used_link_is_refused(client, registered):

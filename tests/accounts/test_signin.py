@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.signin import ratelimit
 from accounts.signin.messages import duration_words, idle_timeout_message
+from tests.conftest import pin_enter, totp_device_for, totp_token, verified_login
 from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -416,8 +417,10 @@ def test_session_ends_at_the_absolute_limit_whatever_the_activity(
 ):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 60
     settings.SESSION_ABSOLUTE_SECONDS = 300
+    device = totp_device_for(office_user)
     with time_machine.travel(START, tick=False) as traveller:
-        assert log_in(client, "office.user", password).status_code == 302
+        assert log_in(client, "office.user", password).status_code == 200  # Verify your identity
+        assert pin_enter(client, totp_token(device)).status_code == 302
         for _ in range(6):  # a request every 50 seconds, up to 300 seconds after log-in
             traveller.shift(50)
             assert client.get(HOME).status_code == 200
@@ -477,7 +480,7 @@ def test_a_burst_of_requests_writes_the_session_once(client, office_user):
 
 def test_keep_alive_is_post_only_and_needs_the_csrf_token(office_user):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(office_user)
+    verified_login(client, office_user)
     assert client.get(KEEP_ALIVE).status_code == 405
     assert client.post(KEEP_ALIVE).status_code == 403
     client.get(HOME)

@@ -1,10 +1,14 @@
 """End-to-end tests: Debian's chromium driven by Playwright against pytest-django's live server."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import totp_device_for, totp_token
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make to
 # arrange data are still synchronous and safe.
@@ -41,3 +45,23 @@ def screenshot(page):
         return path
 
     return take
+
+
+def pin_from_outbox(page, base_url: str) -> str:
+    """Open the local outbox (/outbox/) in a new tab, read the newest PIN e-mail or SMS, close
+    the tab and return the PIN."""
+    outbox = page.context.new_page()
+    try:
+        outbox.goto(f"{base_url}/outbox/")
+        outbox.get_by_role("link", name=re.compile("verification PIN")).first.click()
+        body = outbox.get_by_role("article").inner_text()
+    finally:
+        outbox.close()
+    return re.search(r"verification PIN is (\d{6})\.", body).group(1)
+
+
+def enter_authenticator_code(page, user) -> None:
+    """At "Verify your identity", type the code the user's authenticator app shows now."""
+    expect(page.get_by_role("heading", name="Verify your identity")).to_be_visible()
+    page.get_by_label("Enter 6-digit code").fill(totp_token(totp_device_for(user)))
+    page.get_by_role("button", name="Continue").click()

@@ -4,6 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import AccessEvent
+from tests.conftest import totp_device_for
+from tests.e2e.conftest import enter_authenticator_code
 from tests.factories.accounts import UserFactory
 from tests.factories.eligibility import (
     CoverageFactory,
@@ -40,7 +42,8 @@ def member():
 
 
 def test_sign_in_and_look_up_eligibility(live_server, page, screenshot, member, password):
-    UserFactory(username="office.user")
+    user = UserFactory(username="office.user")
+    totp_device_for(user)
 
     page.goto(f"{live_server.url}/eligibility/")
     expect(page.get_by_role("heading", name="Portal Login")).to_be_visible()
@@ -49,6 +52,7 @@ def test_sign_in_and_look_up_eligibility(live_server, page, screenshot, member, 
     page.get_by_label("Password").fill(password)
     page.get_by_label("I agree to HIPAA Disclosure").check()
     page.get_by_role("button", name="LOGIN").click()
+    enter_authenticator_code(page, user)
 
     expect(page.get_by_role("heading", name="Eligibility Lookup")).to_be_visible()
     page.get_by_label("Health Plan").select_option(label="Evergreen Health Plan")

@@ -5,9 +5,13 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, User
 from eligibility.validators import npi_with_check_digit
+from tests.conftest import totp_device_for
+from tests.e2e.conftest import enter_authenticator_code, pin_from_outbox
 from tests.factories.accounts import MembershipFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SETUP_HEADING = "Setting Up Multi-Factor Authentication"
 
 NPI = npi_with_check_digit("123456789")
 PASSWORD = "Maple-Harbor-Quiet-81"
@@ -112,6 +116,16 @@ def test_register_set_password_and_log_in(live_server, page, screenshot, outbox,
         hipaa.check()
     page.get_by_role("button", name="LOGIN").click()
 
+    # The first log-in sets up MFA: by e-mail, the PIN read from the outbox.
+    expect(
+        page.get_by_role("heading", name="Setting Up Multi-Factor Authentication")
+    ).to_be_visible()
+    page.get_by_label("Email").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Verify your identity")).to_be_visible()
+    page.get_by_label("Enter 6-digit code").fill(pin_from_outbox(page, live_server.url))
+    page.get_by_role("button", name="Continue").click()
+
     expect(page.get_by_role("heading", name=re.compile("Welcome to the"))).to_be_visible()
     expect(page.get_by_text("You are logged in as")).to_contain_text("dr.jane.doe")
     screenshot("registration_10_home")
@@ -126,6 +140,7 @@ def test_invite_a_colleague_who_sets_a_password(live_server, page, screenshot, o
         role=Membership.Role.OFFICE_ADMIN,
     ).user
 
+    totp_device_for(admin)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("textbox", name="User ID").fill(admin.username)
     page.locator("#id_password").fill(password)
@@ -133,6 +148,7 @@ def test_invite_a_colleague_who_sets_a_password(live_server, page, screenshot, o
     if hipaa.count():
         hipaa.check()
     page.get_by_role("button", name="LOGIN").click()
+    enter_authenticator_code(page, admin)
     expect(page.get_by_role("heading", name=re.compile("Welcome to the"))).to_be_visible()
 
     page.goto(f"{live_server.url}/accounts/register/invite/")

@@ -4,6 +4,8 @@ with its warning (short limits, so the test waits seconds rather than minutes)."
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import totp_device_for
+from tests.e2e.conftest import enter_authenticator_code
 from tests.factories.accounts import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,9 +46,11 @@ def test_idle_warning_stay_signed_in_then_time_out(
 ):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 8
     settings.SESSION_IDLE_WARNING_SECONDS = 5
-    UserFactory(username="office.user")
+    user = UserFactory(username="office.user")
+    totp_device_for(user)
     page.goto(f"{live_server.url}/accounts/login/")
     fill_login(page, "office.user", password)
+    enter_authenticator_code(page, user)
     expect(page.get_by_role("heading", name="Welcome", exact=False)).to_be_visible()
 
     # 3 seconds after the page loaded: 5 seconds before the limit.

@@ -15,6 +15,7 @@ from eligibility.imports import reader
 from eligibility.models import Delegation, Member, Practitioner
 from eligibility.validators import npi_with_check_digit
 from portal.admin_large_tables import LargeTablePaginator
+from tests.conftest import verified_login
 from tests.factories import eligibility as factories
 from tests.factories.accounts import UserFactory
 
@@ -579,7 +580,7 @@ def test_import_of_a_file_over_the_size_limit_is_refused(admin_client_logged_in,
 
 def test_import_needs_the_csrf_token(admin_user):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(admin_user)
+    verified_login(client, admin_user)
 
     response = client.post(admin_url("site", "import_csv"), {"file": practitioner_csv()})
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessEvent
+from tests.conftest import verified_login
 from tests.factories.eligibility import (
     CoverageFactory,
     DelegationFactory,
@@ -206,7 +207,7 @@ def test_post_without_csrf_token_is_refused(plan, covered_member, office_user):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(office_user)
+    verified_login(client, office_user)
     response = lookup(client, plan)
     assert response.status_code == 403
     assert not AccessEvent.objects.exists()
