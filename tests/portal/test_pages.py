@@ -135,3 +135,14 @@ def test_guidelines_for_every_plan_and_the_chosen_plan_only(office_client, conta
 def test_unknown_url_is_a_404_page(office_client):
     response = office_client.get("/no-such-page/")
     assert response.status_code == 404
+
+
+def test_no_navigation_until_mfa_is_passed(client, office_user):
+    client.force_login(office_user, verified=False)
+    response = client.get(reverse("two_factor:setup"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Setting Up Multi-Factor Authentication" in content
+    assert ">Eligibility Lookup</a>" not in content
+    client.force_login(office_user)
+    assert ">Eligibility Lookup</a>" in client.get(reverse("portal:home")).content.decode()
