@@ -9,9 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bench import scenarios
-from bench.client import Session
+from bench.client import BenchError, Session
 from bench.server import (
-    BENCH_USERNAME,
+    BenchDevice,
     bench_database_url,
     connect,
     database_prepare,
@@ -19,7 +19,7 @@ from bench.server import (
     gunicorn_running,
 )
 
-SCENARIOS = ["eligibility_lookup", "diagnosis_search", "home"]
+SCENARIOS = ["eligibility_lookup", "diagnosis_search", "home", "login_mfa"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--requests", type=int, default=2000, help="measured requests each")
     parser.add_argument("--warmup", type=int, default=200, help="requests before measuring")
+    parser.add_argument("--logins", type=int, default=300, help="measured log-ins (login_mfa)")
+    parser.add_argument("--login-warmup", type=int, default=20, help="log-ins before measuring")
     parser.add_argument("--threads", type=int, default=4, help="clients of the throughput run")
     parser.add_argument("--duration", type=float, default=10, help="seconds of the throughput run")
     parser.add_argument(
@@ -43,13 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(chosen) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    if min(options.requests, options.threads) < 1 or options.warmup < 0 or options.duration <= 0:
-        parser.error("--requests and --threads must be at least 1, --duration more than 0")
+    if (
+        min(options.requests, options.threads, options.logins) < 1
+        or min(options.warmup, options.login_warmup) < 0
+        or options.duration <= 0
+    ):
+        parser.error(
+            "--requests, --threads and --logins must be at least 1, the warm-ups at least 0, "
+            "--duration more than 0"
+        )
     if not os.environ.get("DATABASE_URL"):
         parser.error("DATABASE_URL is not set: run `make bench`")
 
     env = django_environment(bench_database_url(os.environ["DATABASE_URL"]), options.settings)
-    password = database_prepare(env, admin_url=os.environ["DATABASE_URL"])
+    user = database_prepare(env, admin_url=os.environ["DATABASE_URL"])
     today = datetime.now(ZoneInfo(os.environ.get("DJANGO_TIME_ZONE", "America/New_York"))).date()
     with connect(env["DATABASE_URL"]) as database:
         members = scenarios.members_sample(database, today=today, size=50_000, seed=7)
@@ -59,33 +68,51 @@ def main(argv: list[str] | None = None) -> int:
         "home": scenarios.home,
     }
 
-    with gunicorn_running(env) as (host, port):
-        session = Session(host, port)
-        session.login(BENCH_USERNAME, password)
-        print(
-            f"gunicorn 2 workers x 2 threads on {host}:{port}; {len(members):,} sampled members; "
-            f"{options.requests} requests after {options.warmup} warm-up, then "
-            f"{options.threads} threads for {options.duration:g} s",
-            flush=True,
-        )
-        throughput: dict[str, float] = {}
-        for name in chosen:
-            result = scenarios.run(
-                available[name](),
-                session,
-                requests=options.requests,
-                warmup=options.warmup,
-                threads=options.threads,
-                duration=options.duration,
-            )
-            throughput[name] = result.throughput
-            extra = ""
-            if name == "home" and "eligibility_lookup" in throughput:
-                ratio = throughput["eligibility_lookup"] / result.throughput
-                extra = f"lookup/home={ratio:.2f}"
-            print(result.line(extra=extra), flush=True)
-        session.close()
+    device = BenchDevice(env["DATABASE_URL"], user.totp_key)
+    try:
+        with gunicorn_running(env) as (host, port):
+            _run(options, chosen, available, members, user, device, host, port)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        device.close()
     return 0
+
+
+def _run(options, chosen, available, members, user, device, host, port) -> None:
+    session = Session(host, port)
+    session.login(user.username, user.password, device.key)
+    print(
+        f"gunicorn 2 workers x 2 threads on {host}:{port}; {len(members):,} sampled members; "
+        f"{options.requests} requests after {options.warmup} warm-up, then "
+        f"{options.threads} threads for {options.duration:g} s; "
+        f"{options.logins} log-ins after {options.login_warmup} warm-up",
+        flush=True,
+    )
+    throughput: dict[str, float] = {}
+    for name in chosen:
+        if name == "login_mfa":
+            result = scenarios.login_mfa(
+                host, port, user, device, logins=options.logins, warmup=options.login_warmup
+            )
+            print(result.line(), flush=True)
+            continue
+        result = scenarios.run(
+            available[name](),
+            session,
+            requests=options.requests,
+            warmup=options.warmup,
+            threads=options.threads,
+            duration=options.duration,
+        )
+        throughput[name] = result.throughput
+        extra = ""
+        if name == "home" and "eligibility_lookup" in throughput:
+            ratio = throughput["eligibility_lookup"] / result.throughput
+            extra = f"lookup/home={ratio:.2f}"
+        print(result.line(extra=extra), flush=True)
+    session.close()
 
 
 if __name__ == "__main__":

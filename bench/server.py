@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -23,13 +24,63 @@ BENCH_DATABASE = "bench_portal"
 LARGE_MEMBERS = 1_000_000
 BENCH_USERNAME = "bench"
 
+# The bench user, with a new password and one authenticator app (TOTP, two_factor's "default"
+# device) whose key the bench chooses; failed log-ins of an earlier run no longer count (axes).
 _BENCH_USER_CODE = """
 import os
+from axes.utils import reset
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 user, _ = User.objects.get_or_create(username="bench", defaults={"email": "bench@example.org"})
 user.set_password(os.environ["BENCH_PASSWORD"])
 user.save()
+for device in devices_for_user(user, confirmed=None):
+    device.delete()
+TOTPDevice.objects.create(
+    user=user, name="default", key=os.environ["BENCH_TOTP_KEY"], confirmed=True
+)
+reset(username="bench")
 """
+
+
+@dataclass(frozen=True)
+class BenchUser:
+    username: str
+    password: str
+    # Hex key of the user's TOTP device as database_prepare made it.
+    totp_key: str
+
+
+class BenchDevice:
+    """The bench user's authenticator app. django-otp refuses a code already used in the same
+    30-second step (it keeps the last step used), and two_factor checks the code against the
+    "default" device only, so each measured log-in gets a fresh device: renew() gives the same
+    row a new key and forgets the steps used, outside the measured requests. The row (and the
+    persistent id the signed-in sessions hold) stays the same."""
+
+    def __init__(self, database_url: str, key: str):
+        self.database = connect(database_url)
+        self.key = key
+
+    def renew(self) -> str:
+        key = secrets.token_hex(20)
+        changed = self.database.execute(
+            """
+            UPDATE otp_totp_totpdevice
+            SET key = %(new)s, last_t = -1, drift = 0,
+                throttling_failure_count = 0, throttling_failure_timestamp = NULL
+            WHERE key = %(old)s
+            """,
+            {"new": key, "old": self.key},
+        ).rowcount
+        if changed != 1:
+            raise SystemExit("the bench user's TOTP device is gone: was the database reset?")
+        self.key = key
+        return key
+
+    def close(self) -> None:
+        self.database.close()
 
 
 def bench_database_url(url: str, name: str = BENCH_DATABASE) -> str:
@@ -73,9 +124,9 @@ def manage(env: dict[str, str], *args: str) -> None:
         raise SystemExit(f"manage.py {' '.join(args)} failed")
 
 
-def database_prepare(env: dict[str, str], *, admin_url: str) -> str:
-    """Create, migrate and load the bench database when needed; returns the bench user's
-    password (new each run)."""
+def database_prepare(env: dict[str, str], *, admin_url: str) -> BenchUser:
+    """Create, migrate and load the bench database when needed; returns the bench user (new
+    password and TOTP key each run)."""
     with connect(admin_url, dbname="postgres") as admin:
         exists = admin.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE]
@@ -94,9 +145,10 @@ def database_prepare(env: dict[str, str], *, admin_url: str) -> str:
         print(f"Large data set loaded in {time.perf_counter() - started:.0f} s")
     elif not diagnoses:
         manage(env, "load_icd10cm")
-    password = secrets.token_urlsafe(24)
-    manage({**env, "BENCH_PASSWORD": password}, "shell", "--no-imports", "-c", _BENCH_USER_CODE)
-    return password
+    user = BenchUser(BENCH_USERNAME, secrets.token_urlsafe(24), secrets.token_hex(20))
+    secrets_env = {"BENCH_PASSWORD": user.password, "BENCH_TOTP_KEY": user.totp_key}
+    manage({**env, **secrets_env}, "shell", "--no-imports", "-c", _BENCH_USER_CODE)
+    return user
 
 
 def free_port() -> int:
