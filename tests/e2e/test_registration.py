@@ -8,6 +8,7 @@ from eligibility.validators import npi_with_check_digit
 from tests.conftest import totp_device_for
 from tests.e2e.conftest import enter_authenticator_code, pin_from_outbox
 from tests.factories.accounts import MembershipFactory
+from tests.factories.eligibility import PractitionerAddressFactory, PractitionerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -111,9 +112,7 @@ def test_register_set_password_and_log_in(live_server, page, screenshot, outbox,
     screenshot("registration_09_login_after_password")
     page.get_by_role("textbox", name="User ID").fill("dr.jane.doe")
     page.locator("#id_password").fill(PASSWORD)
-    hipaa = page.get_by_label("I agree to HIPAA Disclosure")
-    if hipaa.count():
-        hipaa.check()
+    page.get_by_label("I agree to HIPAA Disclosure").check()
     page.get_by_role("button", name="LOGIN").click()
 
     # The first log-in sets up MFA: by e-mail, the PIN read from the outbox.
@@ -131,6 +130,26 @@ def test_register_set_password_and_log_in(live_server, page, screenshot, outbox,
     screenshot("registration_10_home")
     user.refresh_from_db()
     assert user.is_active
+
+    # A new office has no provider yet: Home says so until one is added.
+    warning = page.get_by_text("Providers must be added to your account")
+    expect(warning).to_be_visible()
+    practitioner = PractitionerFactory(first_name="Grace", last_name="Michael")
+    PractitionerAddressFactory(practitioner=practitioner, state="TN", zip_code="37067")
+    page.get_by_role("link", name="Manage Your Account").first.click()
+    page.get_by_role("link", name="ADD PROVIDER").click()
+    page.get_by_label("Practitioner NPI").fill(practitioner.npi)
+    page.get_by_label("Practitioner State").select_option("TN")
+    page.get_by_label("Practitioner Zip").fill("37067")
+    page.get_by_role("button", name="FIND MATCHES").click()
+    page.get_by_role("button", name="ADD THIS PRACTITIONER").click()
+    expect(page.get_by_text("Thank you for registering")).to_be_visible()
+    page.get_by_role("link", name="CONTINUE").click()
+    page.get_by_role("link", name="Home").click()
+    expect(page.get_by_text("You are logged in as")).to_be_visible()
+    expect(warning).to_have_count(0)
+    screenshot("registration_10b_home_with_provider")
+    assert user.membership.office.practitioners.filter(pk=practitioner.pk).exists()
 
 
 def test_invite_a_colleague_who_sets_a_password(live_server, page, screenshot, outbox, password):
