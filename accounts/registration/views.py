@@ -1,6 +1,7 @@
 """Creating An Account (form, review, User Access Agreement, done), Password Maintenance from
 the e-mailed link, a new link, and colleagues invited by their office administrator."""
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -35,6 +36,8 @@ from accounts.registration.services import (
     registration_complete,
 )
 from accounts.registration.tokens import link_lifetime_words, password_set_token
+from accounts.signin.messages import TOO_MANY_EMAIL_REQUESTS
+from accounts.signin.services import signin_email_request_allow
 from eligibility.us_states import US_STATES
 
 # The form's cleaned data between the steps: the office's own details, no patient data.
@@ -193,9 +196,13 @@ def password_link_new(request: HttpRequest) -> HttpResponse:
     """Send me a new link: the same answer whether or not the address has an account."""
     form = PasswordLinkForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        password_link_resend(email=form.cleaned_data["email"], base_url=_base_url(request))
-        messages.info(request, LINK_SENT)
-        return redirect("accounts:password-link-new")
+        email = form.cleaned_data["email"]
+        # The same hourly allowance as Forgot User ID? / Forgot Password?: it sends e-mail too.
+        if signin_email_request_allow(email=email, client_ip=get_client_ip_address(request)):
+            password_link_resend(email=email, base_url=_base_url(request))
+            messages.info(request, LINK_SENT)
+            return redirect("accounts:password-link-new")
+        form.add_error(None, TOO_MANY_EMAIL_REQUESTS)
     context = {"form": form, "valid_for": link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)}
     return render(request, "accounts/registration/link_new.html", context)
 

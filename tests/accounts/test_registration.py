@@ -21,6 +21,8 @@ from accounts.registration.errors import (
 )
 from accounts.registration.services import registration_complete
 from accounts.registration.views import LINK_SENT, SESSION_DATA
+from accounts.signin import ratelimit
+from accounts.signin.messages import TOO_MANY_EMAIL_REQUESTS
 from eligibility.validators import npi_with_check_digit
 from tests.factories.accounts import MembershipFactory, UserFactory
 
@@ -500,7 +502,26 @@ def test_another_users_link_cannot_set_this_users_password(client, registered):
 # --- Send me a new link ---
 
 
-def test_new_link_answers_the_same_for_unknown_addresses(client, registered):
+@pytest.fixture
+def fresh_request_limits():
+    ratelimit.clear()
+    yield
+    ratelimit.clear()
+
+
+def test_new_link_requests_are_limited_per_hour(client, fresh_request_limits, settings):
+    settings.SIGNIN_EMAIL_REQUESTS_PER_HOUR = 2
+    UserFactory(username="active.user", email="active@example.org")
+    for _ in range(2):
+        client.post(NEW_LINK, {"email": "active@example.org"})
+    assert len(mail.outbox) == 2
+    response = client.post(NEW_LINK, {"email": "Active@example.org"})
+    assert response.status_code == 200
+    assert TOO_MANY_EMAIL_REQUESTS in response.content.decode().replace("&#x27;", "'")
+    assert len(mail.outbox) == 2
+
+
+def test_new_link_answers_the_same_for_unknown_addresses(client, registered, fresh_request_limits):
     user, _path = registered
     mail.outbox.clear()
     known = client.post(NEW_LINK, {"email": "JANE.DOE@lakesidefamily.example"}, follow=True)
@@ -518,7 +539,7 @@ def test_new_link_answers_the_same_for_unknown_addresses(client, registered):
     assert user.is_active
 
 
-def test_new_link_to_an_active_user_is_a_password_reset(client):
+def test_new_link_to_an_active_user_is_a_password_reset(client, fresh_request_limits):
     user = UserFactory(username="active.user", email="active@example.org")
     client.post(NEW_LINK, {"email": "active@example.org"})
     assert len(mail.outbox) == 1
@@ -529,7 +550,7 @@ def test_new_link_to_an_active_user_is_a_password_reset(client):
     assert user.check_password(GOOD_PASSWORD)
 
 
-def test_no_new_link_for_an_account_an_administrator_deactivated(client):
+def test_no_new_link_for_an_account_an_administrator_deactivated(client, fresh_request_limits):
     UserFactory(username="left.the.office", email="left@example.org", is_active=False)
     response = client.post(NEW_LINK, {"email": "left@example.org"}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [LINK_SENT]
