@@ -57,3 +57,12 @@ def validate_patient_id(value: str) -> None:
 def digits_only(value: str) -> str:
     """(615) 548-4000 -> 6155484000, so phone and fax numbers are stored one way."""
     return re.sub(r"\D", "", value or "")
+
+
+def phone_digits(value: str) -> str:
+    """(615) 548-4000, 615.548.4000 and 1-615-548-4000 are all 6155484000: how every form and
+    import stores a phone or fax number (validate_phone then checks the ten digits)."""
+    digits = digits_only(value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits

@@ -3,7 +3,7 @@ from django import forms
 from accounts.models import Office
 from accounts.practice.services import OFFICE_FIELDS
 from eligibility.us_states import US_STATES
-from eligibility.validators import digits_only, validate_npi, validate_zip_code
+from eligibility.validators import digits_only, phone_digits, validate_npi, validate_zip_code
 
 
 class AddPractitionerForm(forms.Form):
@@ -53,10 +53,10 @@ class OfficeForm(forms.ModelForm):
         }
 
     def clean_phone(self):
-        return digits_only(self.cleaned_data["phone"])
+        return phone_digits(self.cleaned_data["phone"])
 
     def clean_fax(self):
-        return digits_only(self.cleaned_data["fax"])
+        return phone_digits(self.cleaned_data["fax"])
 
     def clean_tax_id(self):
         return digits_only(self.cleaned_data["tax_id"])

@@ -13,6 +13,7 @@ from accounts.registration.services import RegistrationData
 from eligibility.us_states import US_STATES
 from eligibility.validators import (
     digits_only,
+    phone_digits,
     validate_npi,
     validate_phone,
     validate_tin,
@@ -25,10 +26,7 @@ username_validator = UnicodeUsernameValidator(
 
 
 def _phone_digits(value: str) -> str:
-    """(615) 548-4000, 615.548.4000 and 1-615-548-4000 are all stored as 6155484000."""
-    digits = digits_only(value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]
+    digits = phone_digits(value)
     validate_phone(digits)
     return digits
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import IO, NamedTuple
 
 from eligibility.us_states import US_STATES
-from eligibility.validators import digits_only
+from eligibility.validators import phone_digits
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_IMPORT_MEGABYTES = MAX_IMPORT_BYTES // (1024 * 1024)
@@ -102,9 +102,7 @@ class Row:
 
     def phone(self, column: str) -> str:
         raw = self.values[column]
-        digits = digits_only(raw)
-        if len(digits) == 11 and digits.startswith("1"):
-            digits = digits[1:]
+        digits = phone_digits(raw)
         # Text without any digit is kept as typed, so the model's validator rejects it rather
         # than it being stored as "no phone".
         return digits or raw

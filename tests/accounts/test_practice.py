@@ -217,7 +217,7 @@ def test_edit_account_by_the_office_admin(client, admin_member):
         "zip_code": "37203",
         "phone": "(615) 555-0100",
         "phone_ext": "12",
-        "fax": "615-555-0101",
+        "fax": "1-615-555-0101",
         "tax_id": "62-1234567",
     }
     response = signed_in(client, admin_member).post(url, data)
@@ -225,6 +225,7 @@ def test_edit_account_by_the_office_admin(client, admin_member):
     admin_member.office.refresh_from_db()
     assert admin_member.office.name == "Lakeside Family Medicine North"
     assert admin_member.office.phone == "6155550100"
+    assert admin_member.office.fax == "6155550101"
     assert admin_member.office.tax_id == "621234567"
 
 

@@ -7,6 +7,7 @@ from eligibility.validators import (
     digits_only,
     npi_is_valid,
     npi_with_check_digit,
+    phone_digits,
     validate_npi,
     validate_patient_id,
     validate_phone,
@@ -68,3 +69,17 @@ def test_patient_ids(patient_id):
 def test_bad_patient_ids(patient_id):
     with pytest.raises(ValidationError):
         validate_patient_id(patient_id)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("(615) 548-4000", "6155484000"),
+        ("615.548.4000", "6155484000"),
+        ("1-615-548-4000", "6155484000"),
+        ("548-4000", "5484000"),
+        ("2-615-548-4000", "26155484000"),
+    ],
+)
+def test_phone_numbers_are_stored_as_ten_digits_one_way(typed, stored):
+    assert phone_digits(typed) == stored
