@@ -1,11 +1,21 @@
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin, TimestampMixin
+from phonenumber_field.modelfields import PhoneNumberField
+from two_factor.gateways import send_sms
 
 from eligibility.us_states import US_STATES
-from eligibility.validators import validate_npi, validate_phone, validate_tin, validate_zip_code
+from eligibility.validators import (
+    validate_npi,
+    validate_phone,
+    validate_phone_ext,
+    validate_tin,
+    validate_zip_code,
+)
 
 
 class User(AbstractUser):
@@ -24,6 +34,12 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         constraints = [
+            # "Office.User" and "office.user" are the same User ID.
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_unique_username_any_case",
+                violation_error_message="A user with that username already exists.",
+            ),
             # One account per e-mail address, whatever its case.
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="user_unique_email"
@@ -57,7 +73,7 @@ class Office(models.Model):
     state = models.CharField(max_length=2, choices=US_STATES)
     zip_code = models.CharField("ZIP code", max_length=10, validators=[validate_zip_code])
     phone = models.CharField(max_length=10, validators=[validate_phone])
-    phone_ext = models.CharField("ext", max_length=8, blank=True)
+    phone_ext = models.CharField("ext", max_length=8, blank=True, validators=[validate_phone_ext])
     fax = models.CharField(max_length=10, validators=[validate_phone])
     tax_id = models.CharField("Tax ID", max_length=10, blank=True, validators=[validate_tin])
     # The Individual NPI given at registration: who registered the office.
@@ -188,3 +204,44 @@ class TermsAcceptance(models.Model):
 
     def __str__(self):
         return f"{self.user} accepted terms {self.version} at {self.accepted_at}"
+
+
+class SmsDevice(TimestampMixin, CooldownMixin, ThrottlingMixin, SideChannelDevice):
+    """MFA by text message: like django-otp's EmailDevice, a random 6-digit PIN, single use,
+    valid OTP_SMS_TOKEN_VALIDITY seconds, a new one at most every OTP_SMS_COOLDOWN_DURATION
+    seconds, sent through the TWO_FACTOR_SMS_GATEWAY. (django-two-factor-auth's PhoneDevice
+    accepts a reusable 30-second TOTP for about three minutes instead.)"""
+
+    number = PhoneNumberField(help_text="The mobile number PINs are texted to.")
+
+    class Meta:
+        verbose_name = "SMS device"
+
+    def generate_challenge(self) -> bool:
+        """Text a new PIN; False (nothing sent) while the cooldown since the last one runs."""
+        allowed, _reason = self.generate_is_allowed()
+        if not allowed:
+            return False
+        self.cooldown_set(commit=False)
+        self.generate_token(valid_secs=settings.OTP_SMS_TOKEN_VALIDITY, commit=True)
+        send_sms(device=self, token=self.token)
+        return True
+
+    def verify_token(self, token) -> bool:
+        verify_allowed, _reason = self.verify_is_allowed()
+        if not verify_allowed:
+            return False
+        verified = super().verify_token(token)
+        if verified:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+        else:
+            self.throttle_increment()
+        return verified
+
+    def get_cooldown_duration(self) -> int:
+        return settings.OTP_SMS_COOLDOWN_DURATION
+
+    def get_throttle_factor(self) -> int:
+        return settings.OTP_SMS_THROTTLE_FACTOR

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 from accounts.models import AccessEvent, User
+from portal.client_ip import client_ip
 
 if TYPE_CHECKING:
     from eligibility.models import Member
@@ -28,7 +29,7 @@ def access_event_record(
         subject_id=str(subject_id),
         member=member,
         path=request.path[:255],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
     )
 
 
@@ -38,7 +39,7 @@ def access_events_record_many(
     """Write the access log's rows for one read of several members' data (a list page): one row
     per member, all in one insert (append-only). Returns the number of rows written."""
     path = request.path[:255]
-    ip_address = request.META.get("REMOTE_ADDR") or None
+    ip_address = client_ip(request)
     events = AccessEvent.objects.bulk_create(
         AccessEvent(
             user=user,

@@ -41,6 +41,11 @@ def validate_phone(value: str) -> None:
         )
 
 
+def validate_phone_ext(value: str) -> None:
+    if value and not re.fullmatch(r"\d{1,8}", value):
+        raise ValidationError("An extension is up to 8 digits.", code="phone_ext")
+
+
 def validate_tin(value: str) -> None:
     if not _TIN.fullmatch(value or ""):
         raise ValidationError("A Tax ID is 9 digits (12-3456789).", code="tin")

@@ -51,6 +51,7 @@ class OfficeForm(forms.ModelForm):
             "zip_code": "Zip",
             "tax_id": "Tax ID",
         }
+        error_messages = {"state": {"invalid_choice": "Select a state from the list."}}
 
     def clean_phone(self):
         return phone_digits(self.cleaned_data["phone"])

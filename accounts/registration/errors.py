@@ -10,6 +10,9 @@ LINK_INVALID = (
     "This link to set your password has expired or has already been used. Ask for a new link below."
 )
 TERMS_REQUIRED = "Accept the Terms and Conditions to continue."
+TOO_MANY_INVITATIONS = (
+    "Your office has sent as many invitations as it may today. Please try again tomorrow."
+)
 
 
 class RegistrationError(AccountError):

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import SetPasswordForm
@@ -16,6 +14,7 @@ from eligibility.validators import (
     phone_digits,
     validate_npi,
     validate_phone,
+    validate_phone_ext,
     validate_tin,
     validate_zip_code,
 )
@@ -180,8 +179,7 @@ class RegistrationForm(NewUserForm):
 
     def clean_phone_ext(self) -> str:
         ext = self.cleaned_data["phone_ext"].strip()
-        if ext and not re.fullmatch(r"\d{1,8}", ext):
-            raise ValidationError("An extension is up to 8 digits.", code="phone_ext")
+        validate_phone_ext(ext)
         return ext
 
     def clean_tax_id(self) -> str:

@@ -32,6 +32,7 @@ from accounts.registration.selectors import (
     username_is_taken,
 )
 from accounts.registration.tokens import link_lifetime_words, password_set_token
+from accounts.signin import ratelimit
 
 
 class RegistrationData(TypedDict):
@@ -102,6 +103,17 @@ def registration_complete(
     )
     _link_send_on_commit(user=user, base_url=base_url, reason="registration")
     return user
+
+
+def invitation_allow(*, office: Office) -> bool:
+    """An office sends at most INVITATIONS_PER_OFFICE_PER_DAY invitations a day (each e-mails
+    someone a link); every try counts."""
+    return ratelimit.hit(
+        scope="invite-office",
+        value=str(office.pk),
+        limit=settings.INVITATIONS_PER_OFFICE_PER_DAY,
+        window_seconds=24 * 60 * 60,
+    )
 
 
 @transaction.atomic

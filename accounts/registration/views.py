@@ -1,7 +1,6 @@
 """Creating An Account (form, review, User Access Agreement, done), Password Maintenance from
 the e-mailed link, a new link, and colleagues invited by their office administrator."""
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,7 +12,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import Office
-from accounts.registration.errors import LINK_INVALID, RegistrationError
+from accounts.registration.errors import LINK_INVALID, TOO_MANY_INVITATIONS, RegistrationError
 from accounts.registration.forms import (
     InviteForm,
     PasswordLinkForm,
@@ -32,6 +31,7 @@ from accounts.registration.services import (
     RegistrationData,
     account_password_set,
     colleague_invite,
+    invitation_allow,
     password_link_resend,
     registration_complete,
 )
@@ -39,6 +39,7 @@ from accounts.registration.tokens import link_lifetime_words, password_set_token
 from accounts.signin.messages import TOO_MANY_EMAIL_REQUESTS
 from accounts.signin.services import signin_email_request_allow
 from eligibility.us_states import US_STATES
+from portal.client_ip import client_ip
 
 # The form's cleaned data between the steps: the office's own details, no patient data.
 SESSION_DATA = "registration_data"
@@ -68,10 +69,6 @@ def _registration_data(request: HttpRequest) -> RegistrationData | None:
 def _posted(request: HttpRequest):
     # An empty POST is still a POST: its form is bound, so it says what is missing.
     return request.POST if request.method == "POST" else None
-
-
-def _ip_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @login_not_required
@@ -117,7 +114,7 @@ def register_terms(request: HttpRequest) -> HttpResponse:
         try:
             registration_complete(
                 data=data,
-                ip_address=_ip_address(request),
+                ip_address=client_ip(request),
                 now=timezone.now(),
                 base_url=_base_url(request),
             )
@@ -166,7 +163,7 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
                 token=token,
                 password=form.cleaned_data["new_password1"],
                 accept_terms=form.cleaned_data.get("accept_terms", False),
-                ip_address=_ip_address(request),
+                ip_address=client_ip(request),
             )
         except RegistrationError as error:
             if error.field is None:
@@ -198,7 +195,7 @@ def password_link_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         # The same hourly allowance as Forgot User ID? / Forgot Password?: it sends e-mail too.
-        if signin_email_request_allow(email=email, client_ip=get_client_ip_address(request)):
+        if signin_email_request_allow(email=email, client_ip=client_ip(request)):
             password_link_resend(email=email, base_url=_base_url(request))
             messages.info(request, LINK_SENT)
             return redirect("accounts:password-link-new")
@@ -215,22 +212,32 @@ def invite(request: HttpRequest) -> HttpResponse:
     if office is None:
         raise Http404
     form = InviteForm(_posted(request))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            user = colleague_invite(
-                office=office,
-                invited_by=request.user,
-                base_url=_base_url(request),
-                **form.cleaned_data,
-            )
-        except RegistrationError as error:
-            form.add_error(error.field, error.message)
+        if not invitation_allow(office=office):
+            form.add_error(None, TOO_MANY_INVITATIONS)
+            status = 429
         else:
-            messages.success(
-                request,
-                f"An invitation has been sent to {user.email}. {user.get_full_name()} will "
-                "be able to log in once they have set a password from its link.",
-            )
-            return redirect("accounts:invite")
+            return _invitation_send(request, form, office)
     context = {"form": form, "office": office, "members": office_members(office)}
-    return render(request, "accounts/registration/invite.html", context)
+    return render(request, "accounts/registration/invite.html", context, status=status)
+
+
+def _invitation_send(request: HttpRequest, form: InviteForm, office: Office) -> HttpResponse:
+    try:
+        user = colleague_invite(
+            office=office,
+            invited_by=request.user,
+            base_url=_base_url(request),
+            **form.cleaned_data,
+        )
+    except RegistrationError as error:
+        form.add_error(error.field, error.message)
+        context = {"form": form, "office": office, "members": office_members(office)}
+        return render(request, "accounts/registration/invite.html", context)
+    messages.success(
+        request,
+        f"An invitation has been sent to {user.email}. {user.get_full_name()} will "
+        "be able to log in once they have set a password from its link.",
+    )
+    return redirect("accounts:invite")

@@ -11,14 +11,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
-from django_otp.models import Device
+from django_otp.models import CooldownMixin, Device
 from django_otp.plugins.otp_email.models import EmailDevice
 from two_factor.plugins.email.utils import mask_email
-from two_factor.plugins.phonenumber.models import PhoneDevice
-from two_factor.plugins.phonenumber.utils import format_phone_number, mask_phone_number
 from two_factor.utils import default_device
 
-from accounts.signin import ratelimit
+from accounts.models import SmsDevice
+from accounts.signin.mfa_methods import mask_number
 
 # Pages a signed-in user who has not passed MFA may still open.
 _ALLOWED_NAMESPACES = {"two_factor"}
@@ -27,30 +26,32 @@ _ALLOWED_VIEWS = {"accounts:logout", "accounts:session-keep-alive", "portal:outb
 
 def pin_send(device: Device) -> bool:
     """Send a new PIN to an e-mail or SMS device, unless one was sent less than the cooldown
-    (OTP_EMAIL_COOLDOWN_DURATION) ago: then nothing is sent and the answer is False. An
-    authenticator app is sent nothing."""
-    if isinstance(device, EmailDevice):
-        allowed, _reason = device.generate_is_allowed()
-        if not allowed:
-            return False
-    # PhoneDevice keeps no time of its last text: the wait is counted in Redis.
-    elif isinstance(device, PhoneDevice) and not ratelimit.hit(
-        scope="mfa-sms",
-        value=device.persistent_id,
-        limit=1,
-        window_seconds=settings.OTP_EMAIL_COOLDOWN_DURATION,
-    ):
+    (a minute) ago: then nothing is sent and the answer is False. An authenticator app is sent
+    nothing."""
+    if not isinstance(device, CooldownMixin):
+        return True
+    allowed, _reason = device.generate_is_allowed()
+    if not allowed:
         return False
     device.generate_challenge()
     return True
 
 
+def pin_channel(device: Device | None) -> str:
+    """How the PIN travels: "email", "sms", or "" for an authenticator app."""
+    if isinstance(device, EmailDevice):
+        return "email"
+    if isinstance(device, SmsDevice):
+        return "sms"
+    return ""
+
+
 def device_sent_to(device: Device | None) -> str:
-    """Where the PIN went, masked ("o*****r@example.org", "+1 ***-***-0142"); "" for an app."""
+    """Where the PIN went, masked ("o*****r@example.org", "***-***-0142"); "" for an app."""
     if isinstance(device, EmailDevice):
         return mask_email(device.email or device.user.email)
-    if isinstance(device, PhoneDevice):
-        return mask_phone_number(format_phone_number(device.number))
+    if isinstance(device, SmsDevice):
+        return mask_number(device)
     return ""
 
 

@@ -12,15 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-# two_factor's PhoneDevice accepts its PIN (a TOTP of 30-second steps) for the 5 steps after the
-# one it was sent in: at least 2.5 minutes.
-SMS_PIN_VALID_MINUTES = 2
-
 
 def sms_text(token: str) -> str:
+    minutes = settings.OTP_SMS_TOKEN_VALIDITY // 60
     return (
-        f"Your {settings.PORTAL_NAME} verification PIN is {token}. "
-        f"It expires in {SMS_PIN_VALID_MINUTES} minutes."
+        f"Your {settings.PORTAL_NAME} verification PIN is {token}. It expires in {minutes} minutes."
     )
 
 

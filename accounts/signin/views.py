@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from two_factor import forms as two_factor_forms
+from two_factor.plugins.email.forms import DeviceValidationForm as SinglePinValidationForm
 from two_factor.views import core as two_factor_views
 
 from accounts.signin import mfa, services
@@ -30,8 +31,10 @@ from accounts.signin.messages import (
     TOO_MANY_EMAIL_REQUESTS,
     lockout_message,
 )
+from portal.client_ip import client_ip
 
 LOGIN_TEMPLATE = "accounts/login.html"
+logger = logging.getLogger(__name__)
 
 
 class PortalLoginView(two_factor_views.LoginView):
@@ -117,6 +120,7 @@ class PortalLoginView(two_factor_views.LoginView):
         context = super().get_context_data(form, **kwargs)
         if self.steps.current == self.TOKEN_STEP:
             context["sent_to"] = mfa.device_sent_to(context["device"])
+            context["pin_channel"] = mfa.pin_channel(context["device"])
         context["next"] = self.get_redirect_url()
         return context
 
@@ -161,10 +165,44 @@ class PortalSetupView(two_factor_views.SetupView):
             form.fields["email"].label = "Email Address"
         return form
 
+    def get_form_list(self):
+        form_list = super().get_form_list()
+        # two_factor puts its own PIN form on "validation" for SMS; a side-channel PIN works
+        # once, so the form must not be checked again when the wizard finishes.
+        if "validation" in form_list:
+            form_list["validation"] = SinglePinValidationForm
+        return form_list
+
+    def get_form_initial(self, step):
+        if step == "email":
+            return {"email": self.request.user.email}
+        return super().get_form_initial(step)
+
+    def post(self, *args, **kwargs):
+        # "Resend" at "Verify your identity": a new PIN, unless one went less than a minute ago.
+        if "resend_pin" in self.request.POST and self.steps.current == "validation":
+            return self.render(self.get_form(), **self._pin_send())
+        return super().post(*args, **kwargs)
+
+    def render_next_step(self, form, **kwargs):
+        # On to "Verify your identity": the PIN is sent (two_factor's own would ignore the
+        # minute's wait between PINs).
+        if self.steps.next == "validation":
+            kwargs.update(self._pin_send())
+        return super(two_factor_views.SetupView, self).render_next_step(form, **kwargs)
+
+    def _pin_send(self) -> dict:
+        try:
+            return {"pin_sent": mfa.pin_send(self.get_device())}
+        except Exception:
+            logger.exception("Could not send an MFA PIN")
+            return {"challenge_succeeded": False}
+
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
         if self.steps.current == "validation":
             context["sent_to"] = mfa.device_sent_to(context["device"])
+            context["pin_channel"] = mfa.pin_channel(context["device"])
         return context
 
 
@@ -206,9 +244,7 @@ def forgot_user_id(request: HttpRequest) -> HttpResponse:
     form = ForgotUserIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        if not services.signin_email_request_allow(
-            email=email, client_ip=get_client_ip_address(request)
-        ):
+        if not services.signin_email_request_allow(email=email, client_ip=client_ip(request)):
             form.add_error(None, TOO_MANY_EMAIL_REQUESTS)
             return render(
                 request, "accounts/signin/forgot_user_id.html", {"form": form}, status=429
@@ -235,7 +271,7 @@ class PortalPasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form):
         if not services.signin_email_request_allow(
-            email=form.cleaned_data["email"], client_ip=get_client_ip_address(self.request)
+            email=form.cleaned_data["email"], client_ip=client_ip(self.request)
         ):
             form.add_error(None, TOO_MANY_EMAIL_REQUESTS)
             response = self.form_invalid(form)

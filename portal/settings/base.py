@@ -36,14 +36,13 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     # Multi-factor authentication: django-otp's devices, django-two-factor-auth's log-in and
-    # setup (two_factor before its plugins).
+    # setup. E-mail and SMS setup are the portal's own (accounts.signin.mfa_methods), so the
+    # two_factor plugins for them are not installed.
     "django_otp",
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",
     "two_factor",
-    "two_factor.plugins.phonenumber",
-    "two_factor.plugins.email",
     "phonenumber_field",
     "portal",
     "accounts",
@@ -217,6 +216,10 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.signin.views.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+# Behind reverse proxies, how many: the client's address is then read from X-Forwarded-For
+# (portal.client_ip). 0 (no proxy): REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 # Sessions end after this long without a request (recorded to within 1/30 of the limit), and this
 # long after log-in whatever happens, enforced by accounts.signin.middleware; the page warns
 # SESSION_IDLE_WARNING_SECONDS before the idle limit (static/js/idle_timeout.js).
@@ -230,6 +233,8 @@ REMEMBER_USER_ID_COOKIE_AGE = 365 * 24 * 60 * 60
 # typed in and per client address, counted in Redis.
 SIGNIN_EMAIL_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_EMAIL_REQUESTS_PER_HOUR", default=5)
 SIGNIN_CLIENT_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_CLIENT_REQUESTS_PER_HOUR", default=20)
+# An office administrator's invitations to colleagues, per office and day.
+INVITATIONS_PER_OFFICE_PER_DAY = env.int("DJANGO_INVITATIONS_PER_OFFICE_PER_DAY", default=20)
 
 # --- Multi-factor authentication ---
 # After the password, a 6-digit PIN by e-mail, text message or an authenticator app. A user
@@ -243,8 +248,14 @@ OTP_EMAIL_BODY_TEMPLATE = (
     "If you did not ask for this PIN, someone may know your password: change it with "
     '"Forgot Password?" on the Portal Login page.\n'
 )
-# Text messages go through this gateway; in development it writes them to the outbox.
-TWO_FACTOR_SMS_GATEWAY = "accounts.signin.sms.OutboxGateway"
+# SMS PINs (accounts.models.SmsDevice): the same rules as e-mail ones.
+OTP_SMS_TOKEN_VALIDITY = OTP_EMAIL_TOKEN_VALIDITY
+OTP_SMS_COOLDOWN_DURATION = OTP_EMAIL_COOLDOWN_DURATION
+# After a wrong PIN, the next try waits 1 s, then 2, 4, ... (django-otp's throttling).
+OTP_SMS_THROTTLE_FACTOR = 1
+# Text messages go through this gateway: a class with send_sms(device, token). The default
+# writes them to the local outbox; a deployment names its SMS provider's gateway.
+TWO_FACTOR_SMS_GATEWAY = env.str("DJANGO_SMS_GATEWAY", default="accounts.signin.sms.OutboxGateway")
 # "Remember this device for 30 days": a signed cookie tied to the user's password hash and the
 # device, so a new password or a new device asks for a PIN again (Secure whenever the session
 # cookie is: accounts.signin.views.PortalLoginView).

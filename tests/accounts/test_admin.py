@@ -1,4 +1,5 @@
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -166,3 +167,21 @@ def test_short_password_is_refused_when_adding_a_user(admin_client_logged_in):
     assert response.status_code == 200
     assert "at least 12 characters" in response.content.decode()
     assert not User.objects.filter(username="front.desk").exists()
+
+
+def test_a_user_id_taken_in_another_case_is_refused_in_admin_and_in_the_database(
+    admin_client_logged_in, office_user
+):
+    response = admin_client_logged_in.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "Office.User",
+            "usable_password": "true",
+            "password1": "violet-harbor-lantern-42",
+            "password2": "violet-harbor-lantern-42",
+        },
+    )
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="OFFICE.USER", email="other@example.org")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from two_factor.plugins.phonenumber.models import PhoneDevice
 
+from accounts.models import SmsDevice
 from accounts.signin import ratelimit
 from tests.conftest import pin_enter, totp_device_for, totp_token
 
@@ -57,6 +57,23 @@ def email_device_for(user):
     return EmailDevice.objects.create(user=user, name="default", confirmed=True)
 
 
+def sms_device_for(user):
+    return SmsDevice.objects.create(
+        user=user, name="default", number="+16155550142", confirmed=True
+    )
+
+
+def texts_sent(sms_outbox) -> list[str]:
+    """The outbox's text messages, oldest first (file times: the tests freeze the clock)."""
+    files = sorted(sms_outbox.iterdir(), key=lambda f: f.stat().st_mtime_ns)
+    return [f.read_text() for f in files]
+
+
+def texted_pins(sms_outbox) -> list[str]:
+    texts = texts_sent(sms_outbox)
+    return [re.search(r"verification PIN is (\d{6})\.", t).group(1) for t in texts]
+
+
 # --- First log-in: setting up MFA ---
 
 
@@ -78,6 +95,12 @@ def test_first_log_in_without_a_device_lands_on_setup_and_every_page_redirects_t
 def test_setup_by_email(client, office_user, password):
     log_in(client, password)
     response = setup_post(client, "method", method="email")
+    content = response.content.decode()
+    # The account's address is offered; nothing is sent before "Send PIN".
+    assert 'value="office.user@example.org"' in content
+    assert "Send PIN" in content
+    assert not mail.outbox
+    response = setup_post(client, "email", email="office.user@example.org")
     content = response.content.decode()
     assert "Verify your identity" in content
     assert "We've sent an email to:" in content
@@ -111,8 +134,62 @@ def test_setup_by_sms_writes_the_pin_to_the_outbox(client, office_user, password
     response = setup_post(client, "validation", token=pin)
     assert response["Location"] == HOME
     assert client.get(HOME).status_code == 200
-    device = PhoneDevice.objects.get(user=office_user)
-    assert (device.method, device.number.as_e164) == ("sms", "+16155550142")
+    device = SmsDevice.objects.get(user=office_user)
+    assert (device.confirmed, device.number.as_e164) == (True, "+16155550142")
+
+
+def test_setup_by_email_to_another_address(client, office_user, password):
+    log_in(client, password)
+    setup_post(client, "method", method="email")
+    response = setup_post(client, "email", email="front.desk@example.org")
+    assert "f********k@example.org" in response.content.decode()
+    assert mail.outbox[0].to == ["front.desk@example.org"]
+    assert setup_post(client, "validation", token=emailed_pin(mail.outbox[0]))["Location"] == HOME
+    device = EmailDevice.objects.get(user=office_user)
+    assert (device.confirmed, device.email) == (True, "front.desk@example.org")
+    office_user.refresh_from_db()
+    assert office_user.email == "office.user@example.org"
+
+
+def test_setup_refuses_a_bad_address_or_number_next_to_the_field(client, office_user, password):
+    log_in(client, password)
+    setup_post(client, "method", method="email")
+    response = setup_post(client, "email", email="front.desk@")
+    assert "Enter a valid email address." in response.content.decode()
+    assert 'value="front.desk@"' in response.content.decode()
+    client.post(SETUP, {SETUP_STEP: "email", "wizard_goto_step": "method"})
+    setup_post(client, "method", method="sms")
+    for number in ("555-0142", "not a number", "+1 615 555 01429999"):
+        response = setup_post(client, "sms", number=number)
+        assert "Enter a valid mobile phone number" in response.content.decode()
+    assert not mail.outbox
+    assert not SmsDevice.objects.exists()
+
+
+def test_setup_resend_waits_a_minute_and_a_new_number_gets_a_new_pin(
+    client, office_user, password, sms_outbox
+):
+    with time_machine.travel(START, tick=False) as traveller:
+        log_in(client, password)
+        setup_post(client, "method", method="sms")
+        setup_post(client, "sms", number="615-555-0142")
+        response = client.post(SETUP, {SETUP_STEP: "validation", "resend_pin": "1"})
+        assert "no new one was sent" in response.content.decode()
+        assert len(texted_pins(sms_outbox)) == 1
+        traveller.shift(61)
+        response = client.post(SETUP, {SETUP_STEP: "validation", "resend_pin": "1"})
+        assert "no new one was sent" not in response.content.decode()
+        first, second = texted_pins(sms_outbox)
+
+        # A mistyped number: back, the right one, and a PIN goes there at once.
+        client.post(SETUP, {SETUP_STEP: "validation", "wizard_goto_step": "sms"})
+        response = setup_post(client, "sms", number="615-555-0199")
+        assert "***-***-0199" in response.content.decode()
+        assert "no new one was sent" not in response.content.decode()
+        *_, third = texted_pins(sms_outbox)
+        assert "To: +16155550199" in texts_sent(sms_outbox)[-1]
+        assert setup_post(client, "validation", token=third)["Location"] == HOME
+    assert SmsDevice.objects.get(user=office_user).number.as_e164 == "+16155550199"
 
 
 def test_setup_by_authenticator_app(client, office_user, password):
@@ -211,9 +288,7 @@ def test_resend_waits_a_minute_between_pins(client, office_user, password):
 
 
 def test_sms_resend_waits_a_minute_too(client, office_user, password, sms_outbox):
-    device = PhoneDevice.objects.create(
-        user=office_user, name="default", number="+16155550142", method="sms"
-    )
+    device = sms_device_for(office_user)
     log_in(client, password)
     response = client.post(
         LOGIN,
@@ -221,6 +296,32 @@ def test_sms_resend_waits_a_minute_too(client, office_user, password, sms_outbox
     )
     assert "no new one was sent" in response.content.decode()
     assert len(list(sms_outbox.iterdir())) == 1
+
+
+def test_an_sms_pin_works_once_and_for_10_minutes(
+    client, office_user, password, settings, sms_outbox
+):
+    settings.TWO_FACTOR_LOGIN_TIMEOUT = 0  # the PIN's own validity only
+    sms_device_for(office_user)
+    with time_machine.travel(START, tick=False) as traveller:
+        response = log_in(client, password)
+        assert "We've sent a text message to:" in response.content.decode()
+        assert "***-***-0142" in response.content.decode()
+        (pin,) = texted_pins(sms_outbox)
+        assert "It expires in 10 minutes." in texts_sent(sms_outbox)[0]
+        traveller.shift(10 * 60 - 1)
+        assert pin_enter(client, pin)["Location"] == HOME
+        client.post(LOGOUT)
+
+        traveller.shift(61)
+        log_in(client, password)
+        assert pin_enter(client, pin).status_code == 200  # used once already
+        assert "_auth_user_id" not in client.session
+        *_, new_pin = texted_pins(sms_outbox)
+        traveller.shift(10 * 60 + 1)
+        response = pin_enter(client, new_pin)  # expired
+    assert "That code is not correct or has expired." in response.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 # --- Remember this device for 30 days ---

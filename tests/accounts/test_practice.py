@@ -238,10 +238,12 @@ def test_edit_account_bad_input_keeps_the_rest(client, admin_member):
         "state": "XX",
         "zip_code": "1",
         "phone": "555",
+        "phone_ext": "ext. 12",
         "fax": "6155550101",
     }
     content = signed_in(client, admin_member).post(url, data).content.decode()
-    assert "is not one of the available choices" in content
+    assert "Select a state from the list." in content
+    assert "An extension is up to 8 digits." in content
     assert "Enter a ZIP code of 5 digits" in content
     assert "Enter a 10-digit phone or fax number" in content
     assert 'value="Renamed"' in content

@@ -629,6 +629,22 @@ def test_invited_colleague_accepts_the_agreement_when_setting_a_password(
     assert acceptance.ip_address == "198.51.100.4"
 
 
+def test_invitations_are_limited_per_office_and_day(
+    client, office_admin, fresh_request_limits, settings, django_capture_on_commit_callbacks
+):
+    settings.INVITATIONS_PER_OFFICE_PER_DAY = 1
+    client.force_login(office_admin)
+    second = {**INVITE_FORM, "username": "kim.lee", "email": "kim.lee@lakesidefamily.example"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(INVITE, INVITE_FORM).status_code == 302
+        response = client.post(INVITE, second)
+    assert response.status_code == 429
+    assert "as many invitations as it may today" in response.content.decode()
+    assert 'value="kim.lee"' in response.content.decode()
+    assert not User.objects.filter(username="kim.lee").exists()
+    assert len(mail.outbox) == 1
+
+
 def test_invite_refuses_taken_names(client, office_admin):
     UserFactory(username="Sam.Nurse", email="SAM.NURSE@lakesidefamily.example")
     client.force_login(office_admin)

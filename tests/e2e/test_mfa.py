@@ -50,6 +50,10 @@ def test_set_up_email_mfa_then_verify_at_the_next_log_in(
     screenshot("mfa_01_setup")
     page.get_by_label("Email").check()
     page.get_by_role("button", name="Continue").click()
+    # The account's address is offered; the user may type another.
+    expect(page.get_by_label("Email Address")).to_have_value("office.user@example.org")
+    screenshot("mfa_01b_setup_email_address")
+    page.get_by_role("button", name="Send PIN").click()
 
     expect(page.get_by_role("heading", name="Verify your identity")).to_be_visible()
     expect(page.get_by_text("We've sent an email to:")).to_be_visible()
@@ -73,3 +77,27 @@ def test_set_up_email_mfa_then_verify_at_the_next_log_in(
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name=re.compile("Welcome to the"))).to_be_visible()
     screenshot("mfa_04_home")
+
+
+def test_set_up_sms_mfa_with_a_pin_from_the_outbox(live_server, page, screenshot, outbox, password):
+    UserFactory(username="office.user")
+    log_in(page, live_server.url, password)
+    page.get_by_label("SMS (text message)").check()
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_label("Mobile number").fill("555-01")
+    page.get_by_role("button", name="Send PIN").click()
+    expect(page.get_by_text("Enter a valid mobile phone number")).to_be_visible()
+    expect(page.get_by_label("Mobile number")).to_have_value("55501")  # kept, as digits
+    screenshot("mfa_05_setup_sms_bad_number")
+    page.get_by_label("Mobile number").fill("(615) 555-0142")
+    page.get_by_role("button", name="Send PIN").click()
+
+    expect(page.get_by_text("We've sent a text message to:")).to_be_visible()
+    expect(page.get_by_text("***-***-0142")).to_be_visible()
+    page.get_by_role("button", name="Resend").click()
+    expect(page.get_by_text("no new one was sent")).to_be_visible()
+    screenshot("mfa_06_setup_sms_verify")
+    page.get_by_label("Enter 6-digit code").fill(pin_from_outbox(page, live_server.url))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name=re.compile("Welcome to the"))).to_be_visible()

@@ -121,6 +121,7 @@ def test_register_set_password_and_log_in(live_server, page, screenshot, outbox,
     ).to_be_visible()
     page.get_by_label("Email").check()
     page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Send PIN").click()
     expect(page.get_by_role("heading", name="Verify your identity")).to_be_visible()
     page.get_by_label("Enter 6-digit code").fill(pin_from_outbox(page, live_server.url))
     page.get_by_role("button", name="Continue").click()
