@@ -1,1 +1,251 @@
-# The case-build wizard and everything after it arrive with the wizard issue.
+"""A case: one prior-authorization request, from the first wizard step (a draft) to its
+decision. Only the services in cases/ write `status`, one function per transition, each with
+its StatusEvent."""
+
+import datetime as dt
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from eligibility.validators import validate_phone, validate_phone_ext
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        # As the office sees them (DESIGN.md, "Status values"); reviewers see finer levels.
+        DRAFT = "draft", "In Progress"
+        EXPIRED = "expired", "Expired"
+        IN_REVIEW = "in_review", "Pending"
+        HOLD = "hold", "Additional Information Required"
+        APPROVED = "approved", "Approved"
+        PARTIALLY_APPROVED = "partially_approved", "Partially Approved"
+        DENIED = "denied", "Denied"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class BuildKind(models.TextChoices):
+        NEW = "new", "Continue to Build a New Case"
+        DATE_EXTENSION = "date_extension", "Date Extension"
+        CONTINUING_CARE = "continuing_care", "Continuing Care"
+
+    class DmeRole(models.TextChoices):
+        REFERRING_PHYSICIAN = "referring_physician", "Referring physician"
+        DME_SUPPLIER = "dme_supplier", "Durable medical equipment provider"
+
+    # The opaque id of every URL: no patient data, nothing to count.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="cases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The token of the "Request an Authorization" form that started the draft: a double POST
+    # of that form finds the draft it already started instead of starting a second one.
+    start_token = models.UUIDField(null=True, blank=True, editable=False)
+    # A draft never submitted expires then (the end of its second business day).
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    # Program, and how the case is built.
+    program = models.ForeignKey("eligibility.Program", on_delete=models.PROTECT, related_name="+")
+    build_kind = models.CharField(
+        max_length=20, choices=BuildKind.choices, default=BuildKind.NEW, blank=True
+    )
+    build_kind_chosen = models.BooleanField(default=False)
+    source_case = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_on_cases",
+        help_text="The approved case a date extension or continuing care starts from.",
+    )
+    dme_role = models.CharField(max_length=20, choices=DmeRole.choices, blank=True)
+
+    # Requesting (ordering) provider and insurer.
+    practitioner = models.ForeignKey(
+        "eligibility.Practitioner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    health_plan = models.ForeignKey(
+        "eligibility.HealthPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    practitioner_address = models.ForeignKey(
+        "eligibility.PractitionerAddress",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    # Add Your Contact Info (for this request only).
+    contact_saved = models.BooleanField(default=False)
+    contact_provider_name = models.CharField("Provider's Name", max_length=120, blank=True)
+    contact_name = models.CharField("Who to Contact", max_length=120, blank=True)
+    contact_fax = models.CharField("Fax", max_length=10, blank=True, validators=[validate_phone])
+    contact_phone = models.CharField(
+        "Phone", max_length=10, blank=True, validators=[validate_phone]
+    )
+    contact_phone_ext = models.CharField(
+        "Ext.", max_length=8, blank=True, validators=[validate_phone_ext]
+    )
+    contact_cell_phone = models.CharField(
+        "Cell Phone", max_length=10, blank=True, validators=[validate_phone]
+    )
+    contact_email = models.EmailField("Email", blank=True)
+    notify_by_email = models.BooleanField(
+        "Receive notification of case status changes", default=True
+    )
+
+    # Date of service; a service already performed makes a retrospective request.
+    date_of_service = models.DateField(null=True, blank=True)
+    service_performed = models.BooleanField(null=True, blank=True)
+
+    # Patient.
+    member = models.ForeignKey(
+        "eligibility.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    coverage = models.ForeignKey(
+        "eligibility.Coverage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delegation = models.ForeignKey(
+        "eligibility.Delegation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    patient_contact_saved = models.BooleanField(default=False)
+    patient_cell_phone = models.CharField(
+        "Patient Cell Phone", max_length=10, blank=True, validators=[validate_phone]
+    )
+    patient_email = models.EmailField("Patient Email", blank=True)
+
+    # Requested service + diagnosis.
+    primary_diagnosis = models.ForeignKey(
+        "eligibility.DiagnosisCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    secondary_diagnosis = models.ForeignKey(
+        "eligibility.DiagnosisCode",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_bilateral = models.BooleanField(null=True, blank=True)
+    service_confirmed = models.BooleanField(default=False)
+
+    # Site of service.
+    rendered_in_office = models.BooleanField(null=True, blank=True)
+    site = models.ForeignKey(
+        "eligibility.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    site_email = models.EmailField("Site Email", blank=True)
+    place_of_service = models.CharField(max_length=2, blank=True)
+
+    # Lock-in: after it nothing above can change.
+    dme_attested = models.BooleanField(default=False)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "start_token"], name="case_started_once_per_token"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["office", "status", "-created_at"], name="case_office_status"),
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(status="draft"),
+                name="case_draft_expiry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Case {self.public_id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @property
+    def last_day(self):
+        """The last day the draft can be finished (it expires at that day's midnight)."""
+        if self.expires_at is None:
+            return None
+        return timezone.localtime(self.expires_at - dt.timedelta(microseconds=1)).date()
+
+    @property
+    def is_retrospective(self) -> bool:
+        return bool(self.service_performed)
+
+    @property
+    def primary_procedure_line(self) -> "ProcedureLine | None":
+        # Reads the prefetched lines when the caller prefetched them.
+        return next((line for line in self.procedure_lines.all() if line.position == 1), None)
+
+    @property
+    def has_primary_procedure(self) -> bool:
+        return self.primary_procedure_line is not None
+
+
+class ProcedureLine(models.Model):
+    """One requested code: quantity requested (and, once decided, approved) and modifiers.
+    The wizard's primary procedure is position 1."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="procedure_lines")
+    position = models.PositiveSmallIntegerField(default=1)
+    procedure_code = models.ForeignKey(
+        "eligibility.ProcedureCode", on_delete=models.PROTECT, related_name="+"
+    )
+    quantity_requested = models.PositiveIntegerField(default=1)
+    quantity_approved = models.PositiveIntegerField(null=True, blank=True)
+    modifiers = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "position"], name="procedure_line_position"),
+            models.CheckConstraint(
+                condition=Q(quantity_requested__gte=1), name="procedure_line_quantity"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure_code.code} x {self.quantity_requested}"
+
+
+class StatusEvent(models.Model):
+    """One change of a case's status: from, to, who (none for the portal's own sweeps), when,
+    why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField()
+    reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.case}: {self.from_status or 'new'} -> {self.to_status} at {self.at}"

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/mfa/", include((mfa_urlpatterns, "two_factor"))),
     path("eligibility/", include("eligibility.urls")),
+    path("cases/", include("cases.urls")),
     # Administrators sign in through Portal Login too: HIPAA Disclosure, lockout, and MFA.
     path(
         "admin/login/",

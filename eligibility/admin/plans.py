@@ -105,7 +105,7 @@ class ProgramResourceInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "display_order")
+    list_display = ("name", "code", "display_order", "offers_follow_on_cases", "is_equipment")
     list_editable = ("display_order",)
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}

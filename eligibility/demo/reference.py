@@ -208,7 +208,12 @@ def programs_load() -> dict[str, Program]:
     return {
         program.code: Program.objects.update_or_create(
             code=program.code,
-            defaults={"name": program.name, "display_order": (position + 1) * 10},
+            defaults={
+                "name": program.name,
+                "display_order": (position + 1) * 10,
+                "offers_follow_on_cases": program.code == "musculoskeletal",
+                "is_equipment": program.code == "dme",
+            },
         )[0]
         for position, program in enumerate(PROGRAMS)
     }

@@ -49,6 +49,20 @@ class Program(models.Model):
     name = models.CharField(max_length=120, unique=True)
     display_order = models.PositiveSmallIntegerField(default=100)
     description = models.TextField(blank=True)
+    # How the case-build wizard treats the program.
+    offers_follow_on_cases = models.BooleanField(
+        "offers date extensions and continuing care",
+        default=False,
+        help_text='Musculoskeletal: the "Attention!" question (Date Extension / Continuing Care / '
+        "Continue to Build a New Case) before the provider.",
+    )
+    is_equipment = models.BooleanField(
+        "equipment program",
+        default=False,
+        help_text="DME: referring physician or supplier, place of service 12 - Home, and the "
+        "attestation before lock-in.",
+    )
+    secondary_diagnosis_required = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["display_order", "name"]

@@ -153,6 +153,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Beat's periodic tasks (DatabaseScheduler copies them into its tables at start).
+CELERY_BEAT_SCHEDULE = {
+    # Drafts never submitted expire at the end of their second business day.
+    "cases-drafts-expire": {"task": "cases.drafts_expire", "schedule": 5 * 60},
+}
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@example.org")

@@ -65,3 +65,14 @@ def enter_authenticator_code(page, user) -> None:
     expect(page.get_by_role("heading", name="Verify your identity")).to_be_visible()
     page.get_by_label("Enter 6-digit code").fill(totp_token(totp_device_for(user)))
     page.get_by_role("button", name="Continue").click()
+
+
+def sign_in(page, base_url: str, user, password: str) -> None:
+    """Portal Login with the HIPAA box, then the user's authenticator app code."""
+    totp_device_for(user)
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_role("textbox", name="User ID").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("I agree to HIPAA Disclosure").check()
+    page.get_by_role("button", name="LOGIN").click()
+    enter_authenticator_code(page, user)

@@ -2,24 +2,13 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Membership, OfficePractitioner, User
-from tests.conftest import totp_device_for
-from tests.e2e.conftest import enter_authenticator_code
+from tests.e2e.conftest import sign_in
 from tests.factories.accounts import MembershipFactory, OfficeFactory, UserFactory
 from tests.factories.eligibility import PractitionerAddressFactory, PractitionerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WARNING = "Providers must be added to your account before cases can be submitted over the web."
-
-
-def sign_in(page, base_url, user, password):
-    totp_device_for(user)
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_role("textbox", name="User ID").fill(user.username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_label("I agree to HIPAA Disclosure").check()
-    page.get_by_role("button", name="LOGIN").click()
-    enter_authenticator_code(page, user)
 
 
 def test_office_adds_a_practitioner_and_the_home_warning_goes(
