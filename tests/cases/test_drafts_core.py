@@ -207,3 +207,18 @@ def test_a_start_token_of_another_office_does_not_reach_its_draft(office_client,
     ours = Case.objects.get(office=world.office)
     assert ours.pk != theirs.pk
     assert response["Location"].startswith(f"/cases/{ours.public_id}/")
+
+
+def test_every_page_of_a_draft_with_its_patient_is_logged_also_after_a_post(
+    office_client, draft, world
+):
+    from accounts.models import AccessEvent
+
+    case = fill_through(draft, world, "patient")
+    url = reverse("cases:wizard-contact", kwargs={"public_id": case.public_id})
+    office_client.get(url)
+    response = office_client.post(url, {"provider_name": ""})  # shown again, with errors
+    assert response.status_code == 200
+    events = AccessEvent.objects.filter(subject_type="case", subject_id=str(case.pk))
+    assert events.count() == 2
+    assert {event.member_id for event in events} == {world.member.pk}

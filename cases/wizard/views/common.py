@@ -50,8 +50,6 @@ def wizard_step(step_name: str) -> Callable[[StepView], Callable[..., HttpRespon
         def wrapper(request: HttpRequest, public_id: UUID) -> HttpResponse:
             try:
                 case = draft_for_view(user=request.user, public_id=public_id, step_name=step_name)
-                if request.method == "GET":
-                    draft_view_record(request, case)
                 return view(request, case)
             except Case.DoesNotExist as error:
                 raise Http404("No such request.") from error
@@ -111,7 +109,9 @@ def step_render(
     status: int = 200,
 ) -> HttpResponse:
     """A step's page with the side panel ("NN% Complete", Provider and NPI, Patient EDIT,
-    Service EDIT, Site) and where BACK goes."""
+    Service EDIT, Site) and where BACK goes. Once the draft has its patient, every page of it
+    shown (first view, or again with errors) is a read of patient data: logged here."""
+    draft_view_record(request, case)
     step = steps.BY_NAME[step_name]
     previous = steps.previous_step(case, step_name)
     page = {

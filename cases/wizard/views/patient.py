@@ -34,7 +34,6 @@ from cases.wizard.services.patient import (
 )
 from cases.wizard.views.common import (
     FINISH_LATER_FIELD,
-    draft_view_record,
     finish_later_unsaved,
     step_render,
     step_saved_redirect,
@@ -79,8 +78,6 @@ def date_of_service(request: HttpRequest, case: Case) -> HttpResponse:
                 return step_saved_redirect(request, saved, DOS_STEP)
         if unsaved := finish_later_unsaved(request):
             return unsaved
-        # Shown again with the side panel, which names the patient when there is one.
-        draft_view_record(request, case)
     return step_render(
         request,
         case,
@@ -192,9 +189,6 @@ def _patient_page(
 ) -> HttpResponse:
     """The lookup (with its Search Results) until a patient is selected; then the selected
     patient, CLEAR PATIENT SELECTION and the contact details ("Attention!" until saved)."""
-    if request.method == "POST":
-        # The decorator logs GETs; a page shown in answer to a POST names the patient too.
-        draft_view_record(request, case)
     selected = lookup_form is None and case.member_id is not None
     context = {"selected": selected, "lookup_url": step_url(case, PATIENT_STEP)}
     if selected:

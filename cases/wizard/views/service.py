@@ -22,7 +22,6 @@ from cases.wizard.selectors.service import (
 from cases.wizard.services.service import service_confirm, service_end_not_required, service_save
 from cases.wizard.views.common import (
     FINISH_LATER_FIELD,
-    draft_view_record,
     finish_later_unsaved,
     step_render,
     step_saved_redirect,
@@ -76,7 +75,6 @@ def service(request: HttpRequest, case: Case) -> HttpResponse:
         return step_saved_redirect(request, saved, "service")
     if unsaved := finish_later_unsaved(request):
         return unsaved
-    draft_view_record(request, case)
     return _service_page(request, case, form)
 
 
@@ -105,7 +103,6 @@ def _lookup(request: HttpRequest, case: Case, lookup: str, pick: str | None) -> 
             PROCEDURE_CHOICES_TEMPLATE,
             _procedure_context(case, _typed(request, "q"), typed["procedure_code"]),
         )
-    draft_view_record(request, case)
     form = ServiceForm(program=case.program, initial=typed)
     return _service_page(request, case, form, q=_typed(request, "q"), extra=extra)
 

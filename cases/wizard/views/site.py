@@ -125,7 +125,6 @@ def _in_office_post(request: HttpRequest, case: Case) -> HttpResponse:
         return redirect(step_url(saved, "site"))
     if unsaved := finish_later_unsaved(request):
         return unsaved
-    draft_view_record(request, case)
     return _site_page(request, case, QUESTION, form=form)
 
 
@@ -136,7 +135,6 @@ def _select_post(request: HttpRequest, case: Case) -> HttpResponse:
             user=request.user, public_id=case.public_id, site=form.cleaned_data["site"]
         )
         return redirect(step_url(saved, "site"))
-    draft_view_record(request, case)
     return _search_page(request, case, select_form=form)
 
 
@@ -157,7 +155,6 @@ def _email_post(request: HttpRequest, case: Case) -> HttpResponse:
         return step_saved_redirect(request, saved, "site")
     if unsaved := finish_later_unsaved(request):
         return unsaved
-    draft_view_record(request, case)
     return _site_page(request, case, SELECTED, form=form)
 
 
@@ -176,7 +173,6 @@ def _home(request: HttpRequest, case: Case) -> HttpResponse:
             return step_saved_redirect(request, saved, "site")
         if unsaved := finish_later_unsaved(request):
             return unsaved
-        draft_view_record(request, case)
     return _site_page(request, case, HOME, form=form)
 
 
@@ -214,7 +210,6 @@ def proceed(request: HttpRequest, case: Case) -> HttpResponse:
                 form.add_error("attest", error.message)
             else:
                 return step_saved_redirect(request, locked, "proceed")
-        draft_view_record(request, case)
     context = {
         "form": form,
         "continue_caption": "CONFIRM AND CONTINUE" if equipment else "CONTINUE",
