@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench import scenarios
+from bench import scenarios, wizard
 from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
@@ -19,7 +19,13 @@ from bench.server import (
     gunicorn_running,
 )
 
-SCENARIOS = ["eligibility_lookup", "diagnosis_search", "home", "login_mfa"]
+SCENARIOS = [
+    "eligibility_lookup",
+    "diagnosis_search",
+    "home",
+    "login_mfa",
+    *wizard.SCENARIOS,
+]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
         "diagnosis_search": scenarios.diagnosis_search,
         "home": scenarios.home,
     }
+    if set(chosen) & set(wizard.SCENARIOS):
+        # The bench office and its draft, made or re-used (bench.wizard_data).
+        data = wizard.wizard_data_prepare(env)
+        print(
+            f"wizard draft {data.draft}; {len(data.members):,} sampled members, "
+            f"{len(data.practitioner_prefixes)} last-name prefixes, {len(data.sites)} sites",
+            flush=True,
+        )
+        for name, scenario in wizard.SCENARIOS.items():
+            available[name] = lambda scenario=scenario: scenario(data)
 
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
     try:

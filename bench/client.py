@@ -105,6 +105,9 @@ class Response:
     client_ms: float
     # From the Server-Timing header; None when the server does not send it.
     server_ms: float | None
+    # What was asked, so a scenario that sends several kinds of request can check each answer.
+    method: str = ""
+    path: str = ""
 
 
 class Session:
@@ -124,12 +127,15 @@ class Session:
     def close(self) -> None:
         self.connection.close()
 
-    def get(self, path: str) -> Response:
-        return self.request("GET", path)
+    def get(self, path: str, *, headers: dict | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
 
-    def post(self, path: str, fields: dict[str, object]) -> Response:
+    def post(
+        self, path: str, fields: dict[str, object], *, headers: dict | None = None
+    ) -> Response:
+        """A form POST; `headers` adds to the request's (HX-Request: true, say)."""
         body = urlencode(fields).encode()
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        headers = {**(headers or {}), "Content-Type": "application/x-www-form-urlencoded"}
         return self.request("POST", path, body=body, headers=headers)
 
     def request(
@@ -155,6 +161,8 @@ class Session:
             location=answer.headers.get("Location", ""),
             client_ms=client_ms,
             server_ms=float(timing.group(1)) if timing else None,
+            method=method,
+            path=path,
         )
 
     def _exchange(self, method, path, body, headers):

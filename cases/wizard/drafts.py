@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.errors import CaseError
 from cases.models import Case, StatusEvent
-from cases.selectors import cases_for_user, draft_with_related
+from cases.selectors import cases_for_user, draft_for_update, draft_with_related
 from cases.wizard import steps
 from eligibility.calendar import business_day_nth
 from eligibility.models import Program
@@ -121,9 +121,7 @@ def draft_step_open(*, user: User, public_id: UUID, step_name: str) -> Iterator[
     DraftClosed raised."""
     now = timezone.now()
     with transaction.atomic():
-        case = draft_with_related(cases_for_user(user).select_for_update(of=("self",))).get(
-            public_id=public_id
-        )
+        case = draft_for_update(cases_for_user(user)).get(public_id=public_id)
         message = _closed_message(case, now=now)
         if message is None:
             _check_reachable(case, step_name)
@@ -147,16 +145,18 @@ def step_answer_save(case: Case, step_name: str, values: dict) -> bool:
 
 
 def _dependents_clear(case: Case, step_name: str) -> None:
+    cleared = list(steps.FIELD_DEPENDENTS.get(step_name, ()))
     for dependent in steps.DEPENDENTS.get(step_name, ()):
         if dependent == "patient" and step_name == "date-of-service" and _patient_still_fits(case):
             continue
-        for field_name in steps.BY_NAME[dependent].fields:
-            if field_name == "procedure_lines":
-                case.procedure_lines.all().delete()
-                case.refresh_from_db(fields=["procedure_lines"])
-                continue
-            field = Case._meta.get_field(field_name)
-            setattr(case, field.attname, None if field.is_relation else field.get_default())
+        cleared.extend(steps.BY_NAME[dependent].fields)
+    for field_name in cleared:
+        if field_name == "procedure_lines":
+            case.procedure_lines.all().delete()
+            case.refresh_from_db(fields=["procedure_lines"])
+            continue
+        field = Case._meta.get_field(field_name)
+        setattr(case, field.attname, None if field.is_relation else field.get_default())
 
 
 @transaction.atomic

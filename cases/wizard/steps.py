@@ -160,6 +160,10 @@ DEPENDENTS: dict[str, tuple[str, ...]] = {
     "program": (
         "follow-on",
         "dme-role",
+        # A DME supplier's ordering physician need not be on the office's account: a new
+        # program starts the provider over.
+        "provider",
+        "contact",
         "insurer",
         "date-of-service",
         "patient",
@@ -169,7 +173,9 @@ DEPENDENTS: dict[str, tuple[str, ...]] = {
     ),
     "follow-on": ("date-of-service", "patient", "service", "confirm", "site"),
     "dme-role": ("provider", "insurer", "contact", "confirm", "site"),
-    "provider": ("insurer", "contact", "confirm", "site"),
+    # The plan does not depend on the provider: only the provider's address does
+    # (FIELD_DEPENDENTS), so "the same Program and Health Plan" survives choosing a provider.
+    "provider": ("contact", "confirm", "site"),
     "insurer": ("patient", "service", "confirm"),
     "contact": (),
     "date-of-service": ("patient", "confirm"),
@@ -178,6 +184,12 @@ DEPENDENTS: dict[str, tuple[str, ...]] = {
     "confirm": (),
     "site": (),
     "proceed": (),
+}
+
+
+# Single fields cleared with a step's change where the rest of their step stays.
+FIELD_DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "provider": ("practitioner_address",),
 }
 
 

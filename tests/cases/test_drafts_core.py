@@ -157,14 +157,14 @@ def test_start_without_providers_sends_to_manage_your_account(office_client, wor
     assert not Case.objects.exists()
 
 
-def test_changing_the_program_clears_the_insurer(office_client, draft, world):
+def test_changing_the_program_clears_the_provider_and_the_insurer(office_client, draft, world):
     case = fill_through(draft, world, "contact")
     url = reverse("cases:wizard-program", kwargs={"public_id": case.public_id})
     response = office_client.post(url, {"program": world.dme.pk})
     assert response["Location"].endswith("/dme-role/")
     case.refresh_from_db()
     assert case.program == world.dme and case.health_plan_id is None
-    assert case.practitioner == world.practitioner
+    assert case.practitioner_id is None and not case.contact_saved
 
 
 def test_the_program_step_is_404_for_another_office(outsider_client, draft):
@@ -222,3 +222,28 @@ def test_every_page_of_a_draft_with_its_patient_is_logged_also_after_a_post(
     events = AccessEvent.objects.filter(subject_type="case", subject_id=str(case.pk))
     assert events.count() == 2
     assert {event.member_id for event in events} == {world.member.pk}
+
+
+def test_a_new_program_starts_the_provider_over(office_client, world):
+    """A DME supplier's ordering physician need not be on the office's account: it does not
+    stay the requesting provider of a case of another program."""
+    from tests.factories.eligibility import PractitionerFactory
+
+    case = draft_start(user=world.user, program=world.dme)
+    outside = PractitionerFactory(last_name="Ordway")
+    Case.objects.filter(pk=case.pk).update(dme_role=Case.DmeRole.DME_SUPPLIER, practitioner=outside)
+    url = reverse("cases:wizard-program", kwargs={"public_id": case.public_id})
+    response = office_client.post(url, {"program": world.radiology.pk})
+    assert response["Location"].endswith("/provider/")
+    case.refresh_from_db()
+    assert (case.program, case.practitioner_id, case.dme_role) == (world.radiology, None, "")
+
+
+def test_a_new_provider_keeps_the_plan_and_asks_for_the_address_again(draft, world):
+    case = fill_through(draft, world, "contact")
+    with draft_step_open(user=world.user, public_id=case.public_id, step_name="provider") as locked:
+        assert step_answer_save(locked, "provider", {"practitioner": world.second_practitioner})
+    case.refresh_from_db()
+    assert case.health_plan == world.plan
+    assert case.practitioner_address_id is None and not case.contact_saved
+    assert steps.first_incomplete(case).name == "insurer"

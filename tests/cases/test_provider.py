@@ -241,7 +241,9 @@ def test_continue_keeps_the_provider_already_chosen(office_client, draft, world)
     assert case.practitioner == world.practitioner and case.contact_saved
 
 
-def test_another_provider_clears_the_insurer_and_the_contact(office_client, draft, world):
+def test_another_provider_clears_the_address_and_the_contact_but_keeps_the_plan(
+    office_client, draft, world
+):
     case = fill_through(draft, world, "contact")
     response = office_client.post(
         url(case, "provider"), {"practitioner": world.second_practitioner.pk}
@@ -249,7 +251,7 @@ def test_another_provider_clears_the_insurer_and_the_contact(office_client, draf
     assert response["Location"] == url(case, "insurer")
     case = fresh(case)
     assert case.practitioner == world.second_practitioner
-    assert case.health_plan_id is None and case.practitioner_address_id is None
+    assert case.health_plan == world.plan and case.practitioner_address_id is None
     assert not case.contact_saved and case.contact_phone == ""
 
 

@@ -3,9 +3,12 @@ date extension or continuing care copies an approved case into the draft."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from cases.errors import CaseError
 from cases.models import Case, ProcedureLine
 from cases.wizard.drafts import step_answer_save
+from cases.wizard.selectors.provider import health_plans_delegating, office_practitioners_for
 
 STEP = "follow-on"
 FOLLOW_ON_KINDS = (Case.BuildKind.DATE_EXTENSION, Case.BuildKind.CONTINUING_CARE)
@@ -100,4 +103,16 @@ def follow_on_start_from(*, case: Case, source_public_id, build_kind: str) -> bo
     )
     # The draft's prefetched lines are stale now; the next read of them queries again.
     case.refresh_from_db(fields=["procedure_lines"])
+    _stale_answers_clear(case)
     return True
+
+
+def _stale_answers_clear(case: Case) -> None:
+    """What the source case answered may no longer hold: a provider since removed from the
+    office, or a plan that no longer delegates the program. Such an answer is cleared (with
+    what depended on it), so the user answers that step again."""
+    if not office_practitioners_for(case.office_id).filter(pk=case.practitioner_id).exists():
+        step_answer_save(case, "provider", {"practitioner": None})
+    plans = health_plans_delegating(case.program, timezone.localdate())
+    if not plans.filter(pk=case.health_plan_id).exists():
+        step_answer_save(case, "insurer", {"health_plan": None, "practitioner_address": None})

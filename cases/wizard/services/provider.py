@@ -4,13 +4,20 @@ transaction), so a refusal leaves nothing half-written."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from accounts.errors import AccountError
 from accounts.models import OfficePractitioner, User
 from accounts.practice.services import office_practitioner_add
 from cases.errors import CaseError
 from cases.models import Case
 from cases.wizard.drafts import step_answer_save
-from cases.wizard.selectors.provider import practitioner_registry_active
+from cases.wizard.selectors.provider import (
+    health_plans_delegating,
+    office_practitioners_for,
+    ordering_physicians_for,
+    practitioner_registry_active,
+)
 from eligibility.models import HealthPlan, Practitioner, PractitionerAddress
 
 NPI_NOT_FOUND = (
@@ -18,6 +25,8 @@ NPI_NOT_FOUND = (
     "number on the back of the member's card."
 )
 ADDRESS_OF_ANOTHER_PROVIDER = "Please select one of this provider's addresses."
+PROVIDER_NOT_ALLOWED = "Please select one of the providers listed."
+PLAN_NOT_DELEGATING = "Please select one of the health plans listed."
 
 
 class ProviderStepError(CaseError):
@@ -26,8 +35,17 @@ class ProviderStepError(CaseError):
 
 
 def provider_choose(*, case: Case, practitioner: Practitioner) -> bool:
-    """SELECT: the draft's requesting (ordering) provider. A new provider clears the insurer,
-    the contact and what was confirmed under them. Returns whether it changed."""
+    """SELECT: the draft's requesting (ordering) provider, checked again under the row lock:
+    one of the office's providers, or (DME supplier path) any active physician of the
+    registry. A new provider clears the provider's address, the contact and what was
+    confirmed under them. Returns whether it changed."""
+    allowed = (
+        ordering_physicians_for()
+        if case.dme_role == Case.DmeRole.DME_SUPPLIER
+        else office_practitioners_for(case.office_id)
+    )
+    if not allowed.filter(pk=practitioner.pk).exists():
+        raise ProviderStepError(PROVIDER_NOT_ALLOWED, field="practitioner")
     return step_answer_save(case, "provider", {"practitioner": practitioner})
 
 
@@ -61,6 +79,9 @@ def insurer_choose(
     the patient and the service. Returns whether anything changed."""
     if practitioner_address.practitioner_id != case.practitioner_id:
         raise ProviderStepError(ADDRESS_OF_ANOTHER_PROVIDER, field="practitioner_address")
+    delegating = health_plans_delegating(case.program, timezone.localdate())
+    if not delegating.filter(pk=health_plan.pk).exists():
+        raise ProviderStepError(PLAN_NOT_DELEGATING, field="health_plan")
     return step_answer_save(
         case,
         "insurer",

@@ -98,11 +98,7 @@ def _office_provider(request: HttpRequest, case: Case) -> HttpResponse:
             _chosen_practitioner(request, case),
             practitioners=office_practitioners_for(case.office_id),
         )
-        if select_form.is_valid():
-            with draft_step_open(
-                user=request.user, public_id=case.public_id, step_name="provider"
-            ) as locked:
-                provider_choose(case=locked, practitioner=select_form.cleaned_data["practitioner"])
+        if select_form.is_valid() and (locked := _provider_choose(request, case, select_form)):
             return step_saved_redirect(request, locked, "provider")
         if unsaved := finish_later_unsaved(request):
             return unsaved
@@ -141,11 +137,7 @@ def _ordering_physician(request: HttpRequest, case: Case) -> HttpResponse:
             invalid_message=PHYSICIAN_UNKNOWN,
             required_message=PHYSICIAN_REQUIRED,
         )
-        if select_form.is_valid():
-            with draft_step_open(
-                user=request.user, public_id=case.public_id, step_name="provider"
-            ) as locked:
-                provider_choose(case=locked, practitioner=select_form.cleaned_data["practitioner"])
+        if select_form.is_valid() and (locked := _provider_choose(request, case, select_form)):
             response = step_saved_redirect(request, locked, "provider")
             return _with_plan_chosen(request, locked, response, search_form)
         if unsaved := finish_later_unsaved(request):
@@ -178,9 +170,23 @@ def _with_plan_chosen(
     return response
 
 
+def _provider_choose(request: HttpRequest, case: Case, select_form) -> Case | None:
+    """SELECT under the row lock; None (the reason next to the list) when the provider is not
+    one this draft may use any more (another tab changed the DME role meanwhile)."""
+    try:
+        with draft_step_open(
+            user=request.user, public_id=case.public_id, step_name="provider"
+        ) as locked:
+            provider_choose(case=locked, practitioner=select_form.cleaned_data["practitioner"])
+    except ProviderStepError as error:
+        select_form.add_error("practitioner", error.message)
+        return None
+    return locked
+
+
 def _plan_suggested(request: HttpRequest) -> int | None:
     value = request.GET.get("health_plan", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @require_http_methods(["GET", "POST"])
