@@ -247,3 +247,17 @@ def test_a_new_provider_keeps_the_plan_and_asks_for_the_address_again(draft, wor
     assert case.health_plan == world.plan
     assert case.practitioner_address_id is None and not case.contact_saved
     assert steps.first_incomplete(case).name == "insurer"
+
+
+def test_home_and_navigation_lead_office_users_to_the_wizard(office_client, world):
+    content = office_client.get(reverse("portal:home")).content.decode()
+    for text in ("REQUEST AN AUTH", "RESUME A CASE IN PROGRESS", ">Clinical Certification</a>"):
+        assert text in content
+    assert reverse("cases:start") in content and reverse("cases:in-progress") in content
+
+
+def test_users_without_an_office_are_not_offered_the_wizard(admin_client_logged_in):
+    content = admin_client_logged_in.get(reverse("portal:home")).content.decode()
+    assert "REQUEST AN AUTH" not in content and "Clinical Certification" not in content
+    assert admin_client_logged_in.get(START).status_code == 404
+    assert admin_client_logged_in.get(reverse("cases:in-progress")).status_code == 404

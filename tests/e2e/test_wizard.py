@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import Case
-from tests.cases.conftest import world_build
+from tests.cases.conftest import fill_through, world_build
 from tests.e2e.conftest import sign_in
 from tests.factories.eligibility import (
     PractitionerAddressFactory,
@@ -214,3 +214,69 @@ def test_dme_request_through_the_supplier_path(live_server, page, screenshot, pa
     assert case.practitioner == ordering
     assert (case.place_of_service, case.dme_attested) == ("12", True)
     assert case.locked_at is not None
+
+
+def test_musculoskeletal_date_extension_starts_from_an_approved_case(
+    live_server, page, screenshot, password
+):
+    world = world_build()
+    msk_code = ProcedureCodeFactory(code="97110", short_description="THERAPEUTIC EXERCISES")
+    msk_code.programs.add(world.msk)
+    approved = Case.objects.create(office=world.office, created_by=world.user, program=world.msk)
+    approved = fill_through(approved, world, "site")
+    approved.procedure_lines.update(procedure_code=msk_code)
+    Case.objects.filter(pk=approved.pk).update(status=Case.Status.APPROVED)
+    sign_in(page, live_server.url, world.user, password)
+
+    page.goto(f"{live_server.url}/cases/request/")
+    page.get_by_label("Musculoskeletal Management").check()
+    page.get_by_role("button", name="CONTINUE").click()
+    expect(
+        page.get_by_text("are eligible for case duplication and date extensions")
+    ).to_be_visible()
+    page.get_by_label("Date Extension").check()
+    screenshot("wizard_msk_01_attention")
+    page.get_by_role("button", name="CONTINUE").click()
+    expect(page.get_by_text("select the approved case to start from")).to_be_visible()
+    page.get_by_label("WINTER, JONATHAN").check()
+    screenshot("wizard_msk_02_approved_cases")
+    page.get_by_role("button", name="CONTINUE").click()
+
+    # Its data copied, the new request asks for the new date of service.
+    expect(page.get_by_text("What is the expected procedure date")).to_be_visible()
+    expect(page.get_by_text("WINTER, JONATHAN")).to_be_visible()
+    draft = Case.objects.exclude(pk=approved.pk).get(office=world.office)
+    assert (draft.build_kind, draft.source_case_id) == ("date_extension", approved.pk)
+    assert draft.member == world.member and draft.date_of_service is None
+
+    # Certification Requests In Progress › Delete.
+    page.goto(f"{live_server.url}/cases/in-progress/")
+    page.get_by_role("link", name="Delete").first.click()
+    heading(page, "Delete this request?")
+    screenshot("wizard_msk_03_delete_confirm")
+    page.get_by_role("button", name="DELETE").click()
+    expect(page.get_by_text("The request has been deleted.")).to_be_visible()
+    assert not Case.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_code_without_prior_authorization_ends_the_request(
+    live_server, page, screenshot, password
+):
+    world = world_build()
+    draft = fill_through(
+        Case.objects.create(office=world.office, created_by=world.user, program=world.radiology),
+        world,
+        "patient",
+    )
+    sign_in(page, live_server.url, world.user, password)
+    page.goto(f"{live_server.url}/cases/{draft.public_id}/service/")
+    procedures = page.get_by_label("Select a Primary Procedure by CPT Code or Description")
+    procedures.select_option("71045")
+    page.locator("#id_primary_diagnosis").fill("R68.89")
+    page.get_by_label("NO", exact=True).check()
+    page.get_by_role("button", name="CONTINUE").click()
+    expect(
+        page.get_by_text(re.compile("Prior authorization is not required for 71045"))
+    ).to_be_visible()
+    screenshot("wizard_16_not_required")
+    assert not Case.objects.filter(pk=draft.pk).exists()
