@@ -5,12 +5,12 @@ BIN := $(VENV)/bin
 EMBEDDED := $(BIN)/python -m portal.embedded exec --
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-not-a-real-key-0123456789abcdefghijklmnop DJANGO_ALLOWED_HOSTS=portal.example.org
 
-.PHONY: run test lint check-deploy pytest bench install assets browser clean
+.PHONY: run test lint check-deploy pytest bench install assets browser system-libs clean
 
-run: install assets
+run: install assets system-libs
 	$(BIN)/python -m portal.embedded run
 
-test: install assets browser lint
+test: install assets system-libs browser lint
 	$(EMBEDDED) $(MAKE) --no-print-directory check-deploy pytest
 
 lint: install
@@ -48,6 +48,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the end-to-end tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's libraries behind python-magic (uploads checked by content) and WeasyPrint (PDFs).
+system-libs:
+	@{ ldconfig -p | grep -q 'libmagic.so.1 ' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0 '; } || { \
+	  echo "Installing Debian's libmagic1 and Pango for uploads and PDFs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

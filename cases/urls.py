@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases.wizard.views import drafts, patient, program_paths, provider, service, site, start
 
@@ -28,4 +28,6 @@ urlpatterns = [
     path(f"{step}proceed/", site.proceed, name="wizard-proceed"),
     # After lock-in: the clinical phase (its questions arrive with the clinical-phase issue).
     path(f"{step}clinical/", site.clinical, name="wizard-clinical"),
+    # The clinical phase after lock-in, the summary and the uploads (cases.clinical).
+    path("", include("cases.clinical.urls")),
 ]

@@ -235,3 +235,8 @@ def _check_reachable(case: Case, step_name: str) -> None:
         raise StepNotReachable(
             "Please complete this step first.", step=steps.first_incomplete(case)
         )
+
+
+# The clinical phase checks and expires drafts the same way.
+draft_closed_message = _closed_message
+draft_expire = _draft_expire

@@ -11,11 +11,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
+from cases.clinical.stages import current_stage
 from cases.errors import CaseError
 from cases.models import Case
+from cases.selectors import cases_for_user
 from cases.wizard import steps
 from cases.wizard.drafts import DraftClosed, draft_for_view
 from cases.wizard.forms.site import (
@@ -39,7 +41,6 @@ from cases.wizard.services.site import (
 from cases.wizard.views.common import (
     FINISH_LATER_FIELD,
     closed_redirect,
-    draft_view_record,
     finish_later_unsaved,
     step_render,
     step_saved_redirect,
@@ -50,7 +51,6 @@ from cases.wizard.views.common import (
 
 SITE_TEMPLATE = "cases/wizard/site.html"
 PROCEED_TEMPLATE = "cases/wizard/proceed.html"
-CLINICAL_TEMPLATE = "cases/wizard/clinical.html"
 SEARCH_FIELDS = ("npi", "zip_code", "name", "tin", "city")
 QUESTION, SEARCH, SELECTED, HOME = "question", "search", "selected", "home"
 
@@ -218,22 +218,21 @@ def proceed(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 def clinical(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """After lock-in: the locked request and the clinical questions to come. Not a wizard
-    step (every step is closed once locked): another office's request is a 404, a draft not
-    locked in goes to its first incomplete step, an expired one to the list."""
-    try:
-        case = draft_for_view(user=request.user, public_id=public_id)
-    except Case.DoesNotExist as error:
-        raise Http404("No such request.") from error
-    except DraftClosed as closed:
-        return closed_redirect(request, public_id, closed)
+    """Right after lock-in, and whenever a locked request is resumed: its current stage of the
+    clinical phase (urgency, questions, additional information, SUBMIT CASE), or its summary
+    once submitted. Another office's request is a 404; a draft not locked in goes to its first
+    incomplete step, an expired one to the list."""
+    case = cases_for_user(request.user).filter(public_id=public_id).first()
+    if case is None:
+        raise Http404("No such request.")
     if request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
+    if case.submitted_at is not None:
+        return redirect("cases:summary", public_id=case.public_id)
+    try:
+        case = draft_for_view(user=request.user, public_id=public_id)
+    except DraftClosed as closed:
+        return closed_redirect(request, public_id, closed)
     if not case.is_locked:
         return redirect(step_url_by_id(case.public_id, steps.first_incomplete(case)))
-    draft_view_record(request, case)
-    return render(
-        request,
-        CLINICAL_TEMPLATE,
-        {"case": case, "percent_complete": steps.percent_complete(case)},
-    )
+    return redirect(f"cases:clinical-{current_stage(case)}", public_id=case.public_id)

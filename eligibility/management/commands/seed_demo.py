@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cases.clinical.demo_pathways import demo_pathways_load
 from eligibility.demo import DEMO_PASSWORD, SEED
 from eligibility.demo.bulk import demo_people_load_large
 from eligibility.demo.office import demo_office_ensure
@@ -48,6 +49,10 @@ class Command(BaseCommand):
             f"Reference data: {len(reference.plans)} health plans, "
             f"{len(reference.programs)} programs."
         )
+        pathways = demo_pathways_load()
+        self.stdout.write(f"Clinical pathways: {len(pathways.pathways)} loaded.")
+        for note in pathways.notes:
+            self.stdout.write(f"  {note}")
         demo_members_load(reference=reference, today=today)
         demo_logins_ensure()
         pools = pools_build(seed)

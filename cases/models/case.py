@@ -10,7 +10,36 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.models.pathways import Outcome
 from eligibility.validators import validate_phone, validate_phone_ext
+
+
+class UrgencyCriterion(models.TextChoices):
+    JEOPARDIZE = (
+        "jeopardize",
+        (
+            "A delay in care could seriously jeopardize the life or health of the patient or "
+            "patient's ability to regain maximum function."
+        ),
+    )
+    SEVERE_PAIN = (
+        "severe_pain",
+        (
+            "A delay in care would subject the member to severe pain that cannot be adequately "
+            "managed without the care or treatment requested in the prior authorization."
+        ),
+    )
+    NONE = "none", "None of the above"
+
+
+class AdditionalInfo(models.TextChoices):
+    """ "Is there any additional information specific to the member's condition you would like
+    to provide?" """
+
+    UPLOAD = "upload", "I would like to upload a document after the survey (Recommended)"
+    NOTES = "notes", "I would like to enter additional notes in the space provided"
+    BOTH = "both", "I would like to upload a document and enter additional notes"
+    NONE = "none", "I have no additional information to provide at this time"
 
 
 class Case(models.Model):
@@ -156,6 +185,33 @@ class Case(models.Model):
     # Lock-in: after it nothing above can change.
     dme_attested = models.BooleanField(default=False)
     locked_at = models.DateTimeField(null=True, blank=True)
+
+    # The clinical phase. "Is this case Routine/Standard?" (None: not answered yet); for NO the
+    # urgency criterion, and the case is urgent only with a successful upload.
+    is_routine = models.BooleanField(null=True, blank=True)
+    urgency_criterion = models.CharField(
+        max_length=20, choices=UrgencyCriterion.choices, blank=True
+    )
+    is_urgent = models.BooleanField(default=False)
+    urgency_done = models.BooleanField(default=False)
+    pathway = models.ForeignKey(
+        "cases.Pathway", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Set when the pathway's questions end: the outcome the submission decides by.
+    pathway_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    additional_info = models.CharField(max_length=20, choices=AdditionalInfo.choices, blank=True)
+    notes = models.TextField(blank=True)
+    attested_at = models.DateTimeField(null=True, blank=True)
+
+    # Submission and the decision (numbers from database sequences).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    case_number = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    authorization_number = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    expiration_date = models.DateField(null=True, blank=True)
+    # When the medical review's decision is due (urgent 72 hours, standard 7 days by default).
+    due_at = models.DateTimeField(null=True, blank=True)
+    p2p_required = models.BooleanField("P2P required", default=False)
 
     class Meta:
         ordering = ["-created_at"]

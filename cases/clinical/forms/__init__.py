@@ -1,0 +1,1 @@
+"""The clinical phase's forms, one module per topic."""
