@@ -372,3 +372,17 @@ def test_office_login_administers_the_demo_practice_with_providers(code_sets_loa
     assert membership.office.practitioner_links.count() == 3
     seed("--scale", "small")
     assert OfficePractitioner.objects.count() == 3
+
+
+def test_the_demo_pathways_are_loaded_with_the_programs_flags(code_sets_loaded):
+    from cases.models import Pathway
+
+    output = seed("--scale", "small")
+
+    assert "Clinical pathways: 7 loaded." in output
+    names = set(Pathway.objects.values_list("name", flat=True))
+    assert "MRI Lower Extremity Joint (73721)" in names and len(names) == 7
+    assert Program.objects.get(code="musculoskeletal").offers_follow_on_cases
+    assert Program.objects.get(code="dme").is_equipment
+    seed("--scale", "small")
+    assert Pathway.objects.count() == 7
