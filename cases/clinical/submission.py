@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import User
+from cases.clinical.procedure_lines import procedure_lines_from_answers
 from cases.clinical.stages import stage_reachable
 from cases.clinical.uploads import uploads_discard
 from cases.errors import CaseError
@@ -124,6 +125,7 @@ def case_submit(*, user: User, public_id: UUID, now: dt.datetime) -> Case:
         if message is None:
             if not stage_reachable(case, "submit"):
                 raise StageNotReachable(STAGE_NOT_REACHABLE)
+            procedure_lines_from_answers(case)
             _decide(case, user=user, now=now)
             # The correspondence issue queues the approval / receipt letters and notices here,
             # with transaction.on_commit(...), so nothing is sent for a rolled-back submission.
