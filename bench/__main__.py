@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench import scenarios, wizard
+from bench import clinical, scenarios, wizard
 from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
@@ -25,6 +25,7 @@ SCENARIOS = [
     "home",
     "login_mfa",
     *wizard.SCENARIOS,
+    *clinical.SCENARIOS,
 ]
 
 
@@ -84,10 +85,27 @@ def main(argv: list[str] | None = None) -> int:
         for name, scenario in wizard.SCENARIOS.items():
             available[name] = lambda scenario=scenario: scenario(data)
 
+    pool = None
+    if set(chosen) & set(clinical.SCENARIOS):
+        # Ready-to-submit cases and the question case, made or re-used (bench.clinical_data).
+        ready = clinical.pool_size(
+            requests=options.requests, warmup=options.warmup, duration=options.duration
+        )
+        data_clinical = clinical.clinical_data_prepare(env, ready)
+        pool = clinical.CasePool(data_clinical.ready[:ready])
+        print(
+            f"clinical: {len(data_clinical.ready):,} ready cases ({data_clinical.made:,} made "
+            f"now), {ready:,} for submit_case; question case {data_clinical.question_case} "
+            f"with {data_clinical.answered} answers",
+            flush=True,
+        )
+        available["submit_case"] = lambda: clinical.submit_case(data_clinical, pool)
+        available["clinical_question_page"] = lambda: clinical.clinical_question_page(data_clinical)
+
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
     try:
         with gunicorn_running(env) as (host, port):
-            _run(options, chosen, available, members, user, device, host, port)
+            _run(options, chosen, available, members, user, device, host, port, pool)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr, flush=True)
         return 1
@@ -96,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(options, chosen, available, members, user, device, host, port) -> None:
+def _run(options, chosen, available, members, user, device, host, port, pool) -> None:
     session = Session(host, port)
     session.login(user.username, user.password, device.key)
     print(
@@ -127,6 +145,10 @@ def _run(options, chosen, available, members, user, device, host, port) -> None:
         if name == "home" and "eligibility_lookup" in throughput:
             ratio = throughput["eligibility_lookup"] / result.throughput
             extra = f"lookup/home={ratio:.2f}"
+        if name == "submit_case":
+            extra = clinical.submissions_extra(result.throughput)
+            if pool is not None and not pool.left:
+                extra += " (ran out of ready cases: a lower bound)"
         print(result.line(extra=extra), flush=True)
     session.close()
 

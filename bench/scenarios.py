@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from bench.client import Response, Session
+from bench.client import BenchError, Response, Session
 from bench.server import BenchDevice, BenchUser
 from bench.stats import Summary
 
@@ -48,6 +48,11 @@ class Scenario:
 
 
 LOGIN_MFA_TARGET_P95_MS = 150
+
+
+class ScenarioExhausted(BenchError):
+    """A scenario that consumes its data (submit_case's cases) has none left: a client thread
+    of the throughput run stops there; before it, the run fails."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,10 @@ def _concurrently(
         for i in range(100_000):
             if time.perf_counter() >= deadline:
                 break
-            response = send(offset + i)
+            try:
+                response = send(offset + i)
+            except ScenarioExhausted:
+                break
             if time.perf_counter() > deadline:
                 break
             counts[number] += 1

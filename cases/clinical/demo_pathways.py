@@ -612,11 +612,6 @@ DME = DemoPathway(
     ),
 )
 
-ONCOLOGY_HELP = (
-    "Selection of a preferred treatment option (check mark on the right) will result in an "
-    "immediate authorization. Selection of certain non-preferred treatment options (no check "
-    "mark) will require peer to peer."
-)
 CUSTOM_PLAN = DemoChoice(
     "custom", "Build a Custom Treatment Plan (May Require Additional Clinical Review)"
 )
@@ -640,7 +635,6 @@ def _regimens(key: str, *rows: tuple[str, str, str, bool]) -> DemoQuestion:
             CUSTOM_PLAN,
         ),
         rules=REGIMEN_RULES,
-        help_text=ONCOLOGY_HELP,
     )
 
 

@@ -167,10 +167,9 @@ def test_questions_use_the_decks_wording(loaded):
     assert dme[0].max_repeats == 10
     regimen = Question.objects.get(pathway__name=ONCOLOGY, key="regimen_breast_her2_negative")
     assert regimen.kind == Question.Kind.REGIMEN
-    assert regimen.help_text.startswith(
-        "Selection of a preferred treatment option (check mark on the right) will result in "
-        "an immediate authorization."
-    )
+    # The page itself says what a preferred option (check mark) means, for every regimen table.
+    assert regimen.help_text == ""
+    assert any(choice.is_preferred for choice in regimen.choices.all())
     epidural_levels = Question.objects.get(pathway__name=EPIDURAL, key="levels")
     assert (epidural_levels.min_value, epidural_levels.max_value) == (1, 10)
 
