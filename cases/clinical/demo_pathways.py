@@ -107,13 +107,26 @@ def _end(outcome: str, operator: str = Op.ANY, value: str = "") -> DemoRule:
 
 YES_NO_UNKNOWN = _choices(("yes", "Yes"), ("no", "No"), ("unknown", "Unknown"))
 
-# 000: the first question of the radiology pathways.
-ADDITIONAL_PROCEDURES = DemoQuestion(
-    "additional_procedures",
-    Kind.YES_NO,
-    "Will there be any additional procedures needing prior authorization for the same patient, "
-    "date of service, and site of service?",
-)
+
+# 000: the first question of the radiology pathways; "Yes" asks for the other procedures'
+# codes and quantities (they become the case's procedure lines, up to ten in all).
+def _additional_procedures(following: str) -> tuple[DemoQuestion, DemoQuestion]:
+    return (
+        DemoQuestion(
+            "additional_procedures",
+            Kind.YES_NO,
+            "Will there be any additional procedures needing prior authorization for the same "
+            "patient, date of service, and site of service?",
+            rules=(_then("additional_codes", Op.IS, "yes"), _then(following)),
+        ),
+        DemoQuestion(
+            "additional_codes",
+            Kind.CODE_UNITS,
+            "Please enter the CPT code and the quantity of each additional procedure:",
+            max_repeats=9,
+        ),
+    )
+
 
 # 002: "Is this request to evaluate suspicion of cancer…"; a cancer study is reviewed.
 CANCER = DemoQuestion(
@@ -150,7 +163,7 @@ KNEE_MRI = DemoPathway(
     "MRI Lower Extremity Joint (73721)",
     codes=("73721",),
     questions=(
-        ADDITIONAL_PROCEDURES,
+        *_additional_procedures("anatomy"),
         DemoQuestion(
             "anatomy",
             Kind.SINGLE,
@@ -237,7 +250,7 @@ LUMBAR_MRI = DemoPathway(
     "MRI Lumbar Spine (72148)",
     codes=("72148",),
     questions=(
-        ADDITIONAL_PROCEDURES,
+        *_additional_procedures("cancer"),
         CANCER,
         DemoQuestion(
             "reason",

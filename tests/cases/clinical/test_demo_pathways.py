@@ -80,6 +80,7 @@ KNEE_INJURY = {
 }
 LUMBAR_RADICULAR = {
     "additional_procedures": "yes",
+    "additional_codes": [{"code": "72158", "units": 1}],
     "cancer": "no",
     "reason": "radicular-pain",
     "exam_findings": ["radiating-pain", "straight-leg-raise"],
@@ -158,9 +159,11 @@ def test_questions_use_the_decks_wording(loaded):
         "Will there be any additional procedures needing prior authorization for the same "
         "patient, date of service, and site of service?"
     )
-    assert knee[1].text == "Which anatomy will be examined with the requested study?"
-    assert [choice.label for choice in knee[1].choices.all()] == ["Hip", "Knee", "Ankle"]
-    assert [question.position for question in knee] == [10, 20, 30, 40, 50, 60, 70]
+    # "Yes" asks for the other procedures' codes and quantities (procedure lines).
+    assert knee[1].kind == Question.Kind.CODE_UNITS and knee[1].key == "additional_codes"
+    assert knee[2].text == "Which anatomy will be examined with the requested study?"
+    assert [choice.label for choice in knee[2].choices.all()] == ["Hip", "Knee", "Ankle"]
+    assert [question.position for question in knee] == [10, 20, 30, 40, 50, 60, 70, 80]
     dme = engine.pathway_questions(Pathway.objects.get(name=DME))
     assert dme[0].kind == Question.Kind.CODE_UNITS
     assert dme[0].text == "Please enter the Primary HCPCS code for this DME request:"
@@ -393,13 +396,13 @@ def test_loading_again_restores_an_edited_pathway(loaded):
     # An administrator swapped two questions, renamed a choice, added one, changed a rule and
     # added a question; loading again puts the description back.
     Question.objects.filter(pk=anatomy.pk).update(position=999)
-    Question.objects.filter(pk=xray.pk).update(position=20)
-    Question.objects.filter(pk=anatomy.pk).update(position=70)
+    Question.objects.filter(pk=xray.pk).update(position=anatomy.position)
+    Question.objects.filter(pk=anatomy.pk).update(position=xray.position)
     Choice.objects.filter(question=anatomy, value="knee").update(label="Knee joint")
     Choice.objects.create(question=anatomy, value="foot", label="Foot", position=40)
     Rule.objects.filter(question=xray, outcome=APPROVE).update(outcome=REVIEW)
     Question.objects.create(
-        pathway=pathway, key="extra", position=80, text="Extra?", kind=Question.Kind.YES_NO
+        pathway=pathway, key="extra", position=990, text="Extra?", kind=Question.Kind.YES_NO
     )
     pathway.procedure_codes.clear()
     Pathway.objects.filter(pk=pathway.pk).update(is_active=False, default_outcome=APPROVE)
@@ -411,7 +414,8 @@ def test_loading_again_restores_an_edited_pathway(loaded):
     assert [question.key for question in questions] == [
         question.key for question in KNEE_MRI.questions
     ]
-    assert [choice.label for choice in questions[1].choices.all()] == ["Hip", "Knee", "Ankle"]
+    anatomy = next(question for question in questions if question.key == "anatomy")
+    assert [choice.label for choice in anatomy.choices.all()] == ["Hip", "Knee", "Ankle"]
     pathway.refresh_from_db()
     assert (pathway.is_active, pathway.default_outcome) == (True, REVIEW)
     assert [code.code for code in pathway.procedure_codes.all()] == ["73721"]
@@ -421,7 +425,7 @@ def test_loading_again_restores_an_edited_pathway(loaded):
 def test_a_described_question_gone_with_answers_stays_with_a_note(loaded, world):
     pathway = Pathway.objects.get(name=KNEE)
     extra = Question.objects.create(
-        pathway=pathway, key="extra", position=80, text="Extra?", kind=Question.Kind.YES_NO
+        pathway=pathway, key="extra", position=990, text="Extra?", kind=Question.Kind.YES_NO
     )
     case = draft_start(user=world.user, program=world.radiology)
     Answer.objects.create(case=case, question=extra, value="yes", answered_by=world.user)
@@ -476,9 +480,11 @@ def test_pathway_for_a_case_is_the_demo_pathway_of_its_code(reference_loaded, wo
 
 
 def _broken(**changes):
-    question = dataclasses.replace(KNEE_MRI.questions[1], **changes)
+    index = [question.key for question in KNEE_MRI.questions].index("anatomy")
+    question = dataclasses.replace(KNEE_MRI.questions[index], **changes)
     return dataclasses.replace(
-        KNEE_MRI, questions=(KNEE_MRI.questions[0], question, *KNEE_MRI.questions[2:])
+        KNEE_MRI,
+        questions=(*KNEE_MRI.questions[:index], question, *KNEE_MRI.questions[index + 1 :]),
     )
 
 
@@ -495,7 +501,8 @@ def _broken(**changes):
         ({"rules": (DemoRule("gte", "many", outcome=REVIEW),)}, "number questions"),
         ({"rules": (DemoRule("preferred", outcome=APPROVE),)}, "regimen tables"),
         ({"rules": (DemoRule("is", "knee", outcome="accept"),)}, "unknown outcome"),
-        ({"key": "Ana tomy"}, "not a slug"),
+        # The first question names anatomy in a rule: the renamed key is refused either way.
+        ({"key": "Ana tomy"}, "not a slug|unknown question anatomy"),
         ({"key": "cancer"}, "used twice"),
         ({"choices": ()}, "only choice questions"),
     ],
