@@ -33,7 +33,7 @@ from cases.errors import CaseError
 from cases.models import Case, Upload
 from cases.models.case import UrgencyCriterion
 from cases.selectors import cases_for_user, draft_with_related
-from cases.wizard.drafts import EXPIRED_MESSAGE, NOT_A_DRAFT_MESSAGE
+from cases.wizard.drafts import EXPIRED_MESSAGE, NOT_A_DRAFT_MESSAGE, draft_closed_message
 
 STAGE = "urgency"
 
@@ -92,13 +92,12 @@ class UrgencyOutcome:
 
 
 def _stage_check(case: Case) -> None:
-    now = timezone.now()
-    if case.status == Case.Status.EXPIRED or (
-        case.is_draft and case.expires_at is not None and case.expires_at <= now
-    ):
-        raise StageClosed(EXPIRED_MESSAGE, to="in-progress")
-    if case.submitted_at is not None or not case.is_draft:
-        raise StageClosed(NOT_A_DRAFT_MESSAGE, to="summary")
+    # The wizard's own rule says when a draft is closed (expired, or submitted).
+    message = draft_closed_message(case, now=timezone.now())
+    if message == EXPIRED_MESSAGE:
+        raise StageClosed(message, to="in-progress")
+    if message or case.submitted_at is not None:
+        raise StageClosed(message or NOT_A_DRAFT_MESSAGE, to="summary")
     if not case.is_locked:
         raise StageClosed(NOT_LOCKED_MESSAGE, to="clinical")
     if not stage_reachable(case, STAGE):
