@@ -10,12 +10,10 @@ cases.clinical.engine's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -26,29 +24,12 @@ from cases.errors import CaseError
 from cases.models import Answer, Case, Pathway, Question
 from cases.models.pathways import Outcome
 from cases.selectors import cases_for_user, draft_for_update, draft_with_related
-from cases.wizard.drafts import (
-    EXPIRED_MESSAGE,
-    NOT_A_DRAFT_MESSAGE,
-    draft_closed_message,
-    draft_expire,
-)
 
 STAGE = "question"
-NOT_YET_MESSAGE = "Please complete this step first."
 NOT_ASKED_MESSAGE = (
     "That question does not apply to your responses as they stand, or was already answered: "
     "here is the question to answer now."
 )
-
-
-class QuestionsClosed(CaseError):
-    """The questions cannot be answered now. `where` says where the case belongs:
-    "in-progress" (expired), "summary" (submitted), "clinical" (not locked in, or a stage
-    before the questions is not done)."""
-
-    def __init__(self, message: str, *, where: str):
-        super().__init__(message)
-        self.where = where
 
 
 class QuestionNotAskable(CaseError):
@@ -88,38 +69,16 @@ def _cases(user: User) -> QuerySet[Case]:
     return cases_for_user(user)
 
 
-def _closed(case: Case, *, now: dt.datetime) -> QuestionsClosed | None:
-    message = draft_closed_message(case, now=now)
-    if message == EXPIRED_MESSAGE:
-        return QuestionsClosed(message, where="in-progress")
-    if message or case.submitted_at is not None:
-        return QuestionsClosed(NOT_A_DRAFT_MESSAGE, where="summary")
-    if not case.is_locked:
-        return QuestionsClosed("", where="clinical")
-    if not stages.stage_reachable(case, STAGE):
-        return QuestionsClosed(NOT_YET_MESSAGE, where="clinical")
-    return None
-
-
 def _check_open(case: Case) -> None:
-    if closed := _closed(case, now=timezone.now()):
+    if closed := stages.stage_closed(case, STAGE, now=timezone.now()):
         raise closed
 
 
-@contextmanager
-def _case_locked(*, user: User, public_id: UUID) -> Iterator[Case]:
-    """The case, its row locked, while its questions stage is open; a draft whose time is up
-    is expired here (committed, as the wizard does) and QuestionsClosed raised."""
-    now = timezone.now()
-    with transaction.atomic():
-        case = draft_for_update(_cases(user)).get(public_id=public_id)
-        closed = _closed(case, now=now)
-        if closed is None:
-            yield case
-            return
-        if closed.where == "in-progress" and case.is_draft:
-            draft_expire(case, now=now)
-    raise closed
+def _case_locked(*, user: User, public_id: UUID) -> AbstractContextManager[Case]:
+    """The case, its row locked, while its questions stage is open."""
+    return stages.stage_locked(
+        draft_for_update(_cases(user)), public_id=public_id, stage=STAGE, now=timezone.now()
+    )
 
 
 def _state(case: Case) -> QuestionsState:
@@ -145,7 +104,7 @@ def questions_state_for(*, user: User, public_id: UUID) -> QuestionsState:
     stage the first time chooses the case's pathway (a program without one ends the stage at
     once with medical review); a walk that has ended has its outcome on the case.
 
-    Raises Case.DoesNotExist for another office's case, QuestionsClosed when the questions
+    Raises Case.DoesNotExist for another office's case, StageClosed when the questions
     are not open."""
     case = draft_with_related(_cases(user)).get(public_id=public_id)
     _check_open(case)
@@ -186,7 +145,7 @@ def answer_save(*, user: User, public_id: UUID, question_id: int, value: object)
     the walk's path are dropped, and the case's pathway outcome is the walk's (empty while
     questions remain; REVIEW_P2P also sets "P2P required").
 
-    Raises QuestionsClosed, or QuestionNotAskable when the question is neither next nor on
+    Raises StageClosed, or QuestionNotAskable when the question is neither next nor on
     the path."""
     with _case_locked(user=user, public_id=public_id) as case:
         if case.pathway is None:
@@ -247,7 +206,6 @@ def _code_units_display(row: object) -> str:
 __all__ = [
     "NOT_ASKED_MESSAGE",
     "QuestionNotAskable",
-    "QuestionsClosed",
     "QuestionsState",
     "answer_display",
     "answer_save",

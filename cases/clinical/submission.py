@@ -12,30 +12,28 @@ medical review ("Pending" to the office) with the decision due by the plan's tim
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from cases.clinical.procedure_lines import procedure_lines_from_answers
-from cases.clinical.stages import stage_reachable
+from cases.clinical.stages import stage_closed, stage_locked
 from cases.clinical.uploads import uploads_discard
 from cases.errors import CaseError
 from cases.models import Case, ProcedureLine, StatusEvent, Upload
 from cases.models.case import AdditionalInfo
 from cases.models.pathways import Outcome
 from cases.selectors import cases_for_user
-from cases.wizard.drafts import DraftClosed, draft_closed_message, draft_expire
+from cases.wizard.drafts import draft_expire
 from eligibility.calendar import business_day_nth
 from eligibility.models import Delegation
 
-STAGE_NOT_REACHABLE = "Please complete this step first."
 NOTES_REQUIRED = "Please enter the additional information in the space provided."
 WITH_NOTES = (AdditionalInfo.NOTES, AdditionalInfo.BOTH)
 WITH_UPLOAD = (AdditionalInfo.UPLOAD, AdditionalInfo.BOTH)
@@ -44,36 +42,9 @@ APPROVED_REASON = "Submitted: criteria met"
 IN_REVIEW_REASON = "Submitted: sent to medical review"
 
 
-class StageNotReachable(CaseError):
-    """A clinical stage before this one is not done (or the case is not locked in yet)."""
-
-
-@contextmanager
-def _stage_open(*, user: User, public_id: UUID, stage: str, now: dt.datetime) -> Iterator[Case]:
-    """The locked-in draft, its row locked, for one clinical stage's write: the caller's writes
-    and these checks are one transaction. A draft whose time is up is expired here (committed)
-    and DraftClosed raised, as in the wizard."""
-    with transaction.atomic():
-        case = _case_locked(user, public_id)
-        message = draft_closed_message(case, now=now)
-        if message is None:
-            if not stage_reachable(case, stage):
-                raise StageNotReachable(STAGE_NOT_REACHABLE)
-            yield case
-            return
-        if case.is_draft:
-            draft_expire(case, now=now)
-    raise DraftClosed(message)
-
-
-def _case_locked(user: User, public_id: UUID) -> Case:
+def _cases(user: User) -> QuerySet[Case]:
     # Only the case's own row is locked: its delegation is read, not written.
-    return (
-        cases_for_user(user)
-        .select_for_update(of=("self",))
-        .select_related("delegation")
-        .get(public_id=public_id)
-    )
+    return cases_for_user(user).select_related("delegation")
 
 
 def additional_info_save(
@@ -100,7 +71,7 @@ def additional_info_save(
         raise CaseError("Documents are uploaded only with a choice to upload one.")
     now = now or timezone.now()
     try:
-        with _stage_open(user=user, public_id=public_id, stage="additional", now=now) as case:
+        with stage_locked(_cases(user), public_id=public_id, stage="additional", now=now) as case:
             case.additional_info = additional_info
             case.notes = notes
             case.save(update_fields=["additional_info", "notes", "updated_at"])
@@ -118,21 +89,19 @@ def case_submit(*, user: User, public_id: UUID, now: dt.datetime) -> Case:
     pathway's outcome (one status event: draft to approved, or draft to in review). Submitting
     a case already submitted returns it unchanged."""
     with transaction.atomic():
-        case = _case_locked(user, public_id)
+        case = _cases(user).select_for_update(of=("self",)).get(public_id=public_id)
         if case.submitted_at is not None:
             return case
-        message = draft_closed_message(case, now=now)
-        if message is None:
-            if not stage_reachable(case, "submit"):
-                raise StageNotReachable(STAGE_NOT_REACHABLE)
+        closed = stage_closed(case, "submit", now=now)
+        if closed is None:
             procedure_lines_from_answers(case)
             _decide(case, user=user, now=now)
             # The correspondence issue queues the approval / receipt letters and notices here,
             # with transaction.on_commit(...), so nothing is sent for a rolled-back submission.
             return case
-        if case.is_draft:
+        if closed.where == "in-progress" and case.is_draft:
             draft_expire(case, now=now)
-    raise DraftClosed(message)
+    raise closed
 
 
 def _decide(case: Case, *, user: User, now: dt.datetime) -> None:
@@ -231,7 +200,6 @@ def case_submitted_for_view(*, user: User, public_id: UUID) -> Case:
 
 
 __all__ = [
-    "StageNotReachable",
     "additional_info_save",
     "case_submit",
     "case_submitted_for_view",

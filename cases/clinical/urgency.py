@@ -17,11 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from cases.clinical.stages import current_stage, stage_reachable
+from cases.clinical.stages import current_stage, stage_closed, stage_locked
 from cases.clinical.uploads import (
     case_uploads,
     upload_max_bytes,
@@ -33,7 +32,6 @@ from cases.errors import CaseError
 from cases.models import Case, Upload
 from cases.models.case import UrgencyCriterion
 from cases.selectors import cases_for_user, draft_with_related
-from cases.wizard.drafts import EXPIRED_MESSAGE, NOT_A_DRAFT_MESSAGE, draft_closed_message
 
 STAGE = "urgency"
 
@@ -49,20 +47,8 @@ ALREADY_ANSWERED_MESSAGE = (
     "The urgency of this request had already been saved (the page was sent twice or changed "
     "in another window); nothing more was changed."
 )
-NOT_LOCKED_MESSAGE = "Please complete this step first."
-STAGE_CLOSED_MESSAGE = "This page of the request cannot be changed now."
 
 URGENT_CRITERIA = (UrgencyCriterion.JEOPARDIZE, UrgencyCriterion.SEVERE_PAIN)
-
-
-class StageClosed(CaseError):
-    """The urgency stage cannot be shown or answered now; `to` says where the case belongs:
-    "in-progress" (expired), "summary" (submitted) or "clinical" (not locked in yet: the
-    wizard's clinical page sends it to its first incomplete step)."""
-
-    def __init__(self, message: str, *, to: str):
-        super().__init__(message)
-        self.to = to
 
 
 class AlreadyAnswered(CaseError):
@@ -92,16 +78,8 @@ class UrgencyOutcome:
 
 
 def _stage_check(case: Case) -> None:
-    # The wizard's own rule says when a draft is closed (expired, or submitted).
-    message = draft_closed_message(case, now=timezone.now())
-    if message == EXPIRED_MESSAGE:
-        raise StageClosed(message, to="in-progress")
-    if message or case.submitted_at is not None:
-        raise StageClosed(message or NOT_A_DRAFT_MESSAGE, to="summary")
-    if not case.is_locked:
-        raise StageClosed(NOT_LOCKED_MESSAGE, to="clinical")
-    if not stage_reachable(case, STAGE):
-        raise StageClosed(STAGE_CLOSED_MESSAGE, to="clinical")
+    if closed := stage_closed(case, STAGE, now=timezone.now()):
+        raise closed
 
 
 def urgency_case_for_view(*, user: User, public_id: UUID) -> Case:
@@ -114,14 +92,8 @@ def urgency_case_for_view(*, user: User, public_id: UUID) -> Case:
 
 @contextmanager
 def _case_locked(*, user: User, public_id: UUID, token: str | None) -> Iterator[Case]:
-    with transaction.atomic():
-        case = (
-            cases_for_user(user)
-            .select_for_update(of=("self",))
-            .select_related("program")
-            .get(public_id=public_id)
-        )
-        _stage_check(case)
+    cases = cases_for_user(user).select_related("program")
+    with stage_locked(cases, public_id=public_id, stage=STAGE, now=timezone.now()) as case:
         if case.urgency_done and token != urgency_token(case, _urgency_upload_ids(case)):
             raise AlreadyAnswered(ALREADY_ANSWERED_MESSAGE)
         yield case
@@ -223,7 +195,6 @@ __all__ = [
     "NOT_URGENT_MESSAGE",
     "URGENT_MESSAGE",
     "AlreadyAnswered",
-    "StageClosed",
     "UrgencyOutcome",
     "urgency_case_for_view",
     "urgency_next_url_name",

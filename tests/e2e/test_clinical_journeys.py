@@ -1,6 +1,7 @@
 """The clinical phase's other journeys in a real browser: a lumbar epidural sent to medical
 review with an upload; an urgent request refused without a file and accepted with one; a DME
-request with two HCPCS codes; a medical oncology request approved by a preferred regimen."""
+request with two HCPCS codes; a medical oncology request approved by a preferred regimen; a
+knee MRI with an additional procedure on the same day and site."""
 
 import re
 
@@ -265,3 +266,54 @@ def test_medical_oncology_request_approved_by_a_preferred_regimen(
     assert case.status == Case.Status.APPROVED
     assert case.authorization_number and case.case_number
     assert Answer.objects.get(case=case, question__key="regimen_dlbcl").value == "r-chop"
+
+
+def test_knee_mri_with_an_additional_procedure_makes_two_procedure_lines(
+    live_server, page, screenshot, password
+):
+    world = world_build()
+    demo_pathways_load()
+    case = locked_in(
+        fill_through(
+            Case.objects.create(
+                office=world.office, created_by=world.user, program=world.radiology
+            ),
+            world,
+            "site",
+        )
+    )
+    sign_in(page, live_server.url, world.user, password)
+    page.goto(f"{live_server.url}/cases/{case.public_id}/clinical/")
+    page.get_by_role("button", name="YES").click()
+
+    question(page, "Will there be any additional procedures needing prior authorization")
+    answer(page, "Yes")
+    question(page, "Please enter the CPT code and the quantity of each additional procedure:")
+    page.locator("#id_code_1").fill("71045")
+    page.locator("#id_units_1").fill("2")
+    page.get_by_role("group", name="Would you like to enter another CPT code?").get_by_label(
+        "No", exact=True
+    ).check()
+    screenshot("clinical_j5_01_additional_procedure")
+    page.get_by_role("button", name="SUBMIT").click()
+
+    answer(page, "Knee")
+    answer(page, "No")  # the cancer question
+    answer(page, re.compile("Knee injury with suspected internal derangement"), exact=False)
+    page.get_by_label(re.compile("Positive McMurray test"), exact=False).check()
+    page.get_by_role("button", name="SUBMIT").click()
+    answer(page, "Yes")  # X-rays since the symptoms began
+    question(page, "Is there any additional information specific")
+    page.get_by_label(re.compile("I have no additional information"), exact=False).check()
+    page.get_by_role("button", name="SUBMIT").click()
+    attest_and_submit(page)
+
+    expect(page.get_by_role("status")).to_have_text("Your case has been Approved.")
+    expect(page.get_by_text("X-RAY EXAM CHEST 1 VIEW")).to_be_visible()
+    screenshot("clinical_j5_02_summary_two_lines")
+    case.refresh_from_db()
+    lines = case.procedure_lines.order_by("position")
+    assert [(line.procedure_code.code, line.quantity_requested) for line in lines] == [
+        ("73721", 1),
+        ("71045", 2),
+    ]

@@ -30,8 +30,10 @@ DATE_RANGE = "Please enter a date between 01/01/1900 and 12/31/2099."
 TEXT_TOO_LONG = "Please keep your answer to 2,000 characters or fewer (it has %(show_value)d)."
 REGIMEN_REQUIRED = "Please select a treatment option."
 
+# The DME deck's words; equipment is coded in HCPCS, every other program's procedures in CPT.
 UNITS_LABEL = "How many Units of this HCPCS"
-ANOTHER_LABEL = "Would you like to enter another HCPCS code?"
+UNITS_LABEL_CPT = "How many Units of this CPT code"
+ANOTHER_LABEL = "Would you like to enter another {code_set} code?"
 CODE_REQUIRED = "Please enter a code."
 UNITS_REQUIRED = "Please enter how many units."
 UNITS_INVALID = "Please enter the units as a whole number, such as 1 or 2."
@@ -212,7 +214,7 @@ class QuestionForm(forms.Form):
                 error_messages={"max_length": "A code has at most 12 characters."},
             )
             self.fields[f"units_{number}"] = forms.IntegerField(
-                label=UNITS_LABEL,
+                label=UNITS_LABEL if self.program.is_equipment else UNITS_LABEL_CPT,
                 required=False,
                 min_value=least_units,
                 max_value=most_units,
@@ -226,13 +228,17 @@ class QuestionForm(forms.Form):
                 self.initial[f"units_{number}"] = saved[number - 1].get("units")
         if self.row_count < self.question.max_repeats:
             self.fields[ANOTHER] = forms.ChoiceField(
-                label=ANOTHER_LABEL,
+                label=ANOTHER_LABEL.format(code_set=self._code_set),
                 choices=YES_NO,
                 widget=forms.RadioSelect(attrs=CHECK),
                 error_messages={"required": ANSWER_REQUIRED, "invalid_choice": CHOOSE_LISTED},
             )
             if saved:
                 self.initial[ANOTHER] = "no"
+
+    @property
+    def _code_set(self) -> str:
+        return "HCPCS" if self.program.is_equipment else "CPT"
 
     def code_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [

@@ -21,12 +21,10 @@ from cases.clinical.forms.finishing import (
     AdditionalInfoForm,
     AttestationForm,
 )
-from cases.clinical.stages import stage_reachable
+from cases.clinical.stages import StageClosed, stage_closed
 from cases.clinical.submission import (
-    STAGE_NOT_REACHABLE,
     WITH_NOTES,
     WITH_UPLOAD,
-    StageNotReachable,
     additional_info_save,
     case_submit,
 )
@@ -40,19 +38,17 @@ from cases.clinical.uploads import (
     uploads_checked,
     uploads_store,
 )
+from cases.clinical.views.common import stage_closed_redirect
 from cases.errors import CaseError
 from cases.models import Case
-from cases.selectors import cases_for_user
+from cases.selectors import cases_for_user, draft_with_related
 from cases.wizard import steps
-from cases.wizard.drafts import DraftClosed, draft_for_view
 from cases.wizard.views.common import (
     FINISH_LATER_FIELD,
     FINISH_LATER_SAVED,
     IN_PROGRESS_URL,
-    closed_redirect,
     draft_view_record,
     finish_later_unsaved,
-    step_url_by_id,
 )
 
 ADDITIONAL_TEMPLATE = "cases/clinical/additional.html"
@@ -63,29 +59,12 @@ SUBMIT_TEMPLATE = "cases/clinical/submit.html"
 def _stage_case(request: HttpRequest, public_id: UUID, stage: str) -> Case | HttpResponse:
     """The office's locked-in draft with `stage` open, or where the user should go instead."""
     try:
-        case = draft_for_view(user=request.user, public_id=public_id)
+        case = draft_with_related(cases_for_user(request.user)).get(public_id=public_id)
     except Case.DoesNotExist as error:
         raise Http404("No such request.") from error
-    except DraftClosed as closed:
-        return _closed(request, public_id, closed)
-    if not case.is_locked:
-        return redirect(step_url_by_id(case.public_id, steps.first_incomplete(case)))
-    if not stage_reachable(case, stage):
-        return _stage_not_reachable(request, public_id)
+    if closed := stage_closed(case, stage, now=timezone.now()):
+        return stage_closed_redirect(request, public_id, closed)
     return case
-
-
-def _closed(request: HttpRequest, public_id: UUID, closed: DraftClosed) -> HttpResponse:
-    # A submitted case belongs on its summary (a double click of SUBMIT CASE lands there).
-    submitted = cases_for_user(request.user).filter(public_id=public_id, submitted_at__isnull=False)
-    if submitted.exists():
-        return redirect("cases:summary", public_id=public_id)
-    return closed_redirect(request, public_id, closed)
-
-
-def _stage_not_reachable(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    messages.info(request, STAGE_NOT_REACHABLE)
-    return redirect("cases:wizard-clinical", public_id=public_id)
 
 
 def _finish_later_saved(request: HttpRequest, case: Case) -> HttpResponse:
@@ -133,10 +112,8 @@ def additional(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
         except Case.DoesNotExist as error:
             raise Http404("No such request.") from error
-        except DraftClosed as closed:
-            return _closed(request, public_id, closed)
-        except StageNotReachable:
-            return _stage_not_reachable(request, public_id)
+        except StageClosed as closed:
+            return stage_closed_redirect(request, public_id, closed)
         except CaseError as error:
             form.add_error(None, error.message)
         else:
@@ -195,21 +172,21 @@ def _additional_page(
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    form = AttestationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and FINISH_LATER_FIELD not in request.POST and form.is_valid():
+        # SUBMIT CASE checks the stage itself, under the case's lock: the page's read of the
+        # draft (six joins) is not needed on the way to the summary.
+        try:
+            submitted = case_submit(user=request.user, public_id=public_id, now=timezone.now())
+        except Case.DoesNotExist as error:
+            raise Http404("No such request.") from error
+        except StageClosed as closed:
+            return stage_closed_redirect(request, public_id, closed)
+        return redirect("cases:summary", public_id=submitted.public_id)
     case = _stage_case(request, public_id, "submit")
     if isinstance(case, HttpResponse):
         return case
     if request.method == "POST" and FINISH_LATER_FIELD in request.POST:
         # Nothing on this page is kept until SUBMIT CASE: the draft stays as it is.
         return _finish_later_saved(request, case)
-    form = AttestationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            submitted = case_submit(user=request.user, public_id=case.public_id, now=timezone.now())
-        except Case.DoesNotExist as error:
-            raise Http404("No such request.") from error
-        except DraftClosed as closed:
-            return _closed(request, public_id, closed)
-        except StageNotReachable:
-            return _stage_not_reachable(request, public_id)
-        return redirect("cases:summary", public_id=submitted.public_id)
     return _page(request, case, SUBMIT_TEMPLATE, {"form": form})

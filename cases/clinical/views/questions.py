@@ -16,12 +16,13 @@ from django.views.decorators.http import require_http_methods
 from cases.clinical.answers import (
     NOT_ASKED_MESSAGE,
     QuestionNotAskable,
-    QuestionsClosed,
     QuestionsState,
     answer_save,
     questions_state_for,
 )
 from cases.clinical.forms.questions import QuestionForm
+from cases.clinical.stages import StageClosed
+from cases.clinical.views.common import stage_closed_redirect
 from cases.models import Case, Question
 from cases.wizard import steps
 from cases.wizard.views.common import (
@@ -88,23 +89,8 @@ def _state(request: HttpRequest, public_id: UUID) -> QuestionsState | HttpRespon
         return questions_state_for(user=request.user, public_id=public_id)
     except Case.DoesNotExist as error:
         raise Http404("No such request.") from error
-    except QuestionsClosed as closed:
-        return _closed_redirect(request, public_id, closed)
-
-
-def _closed_redirect(
-    request: HttpRequest, public_id: UUID, closed: QuestionsClosed
-) -> HttpResponse:
-    """An expired request goes to the list, a submitted one to its summary, one not locked
-    in (or not past its urgency) to where its clinical information stands."""
-    if closed.where == "in-progress":
-        messages.warning(request, closed.message)
-        return redirect(IN_PROGRESS_URL)
-    if closed.where == "summary":
-        return redirect("cases:summary", public_id=public_id)
-    if closed.message:
-        messages.info(request, closed.message)
-    return redirect("cases:wizard-clinical", public_id=public_id)
+    except StageClosed as closed:
+        return stage_closed_redirect(request, public_id, closed)
 
 
 def _answer_post(
@@ -124,8 +110,8 @@ def _answer_post(
         saved = answer_save(
             user=request.user, public_id=case.public_id, question_id=asked.pk, value=form.answer()
         )
-    except QuestionsClosed as closed:
-        return _closed_redirect(request, case.public_id, closed)
+    except StageClosed as closed:
+        return stage_closed_redirect(request, case.public_id, closed)
     except QuestionNotAskable as error:
         messages.info(request, error.message)
         return redirect("cases:clinical-question", public_id=case.public_id)

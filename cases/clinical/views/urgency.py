@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cases.clinical.forms.urgency import UPLOAD, RoutineForm, UrgencyUploadForm
+from cases.clinical.stages import StageClosed
 from cases.clinical.uploads import (
     UPLOAD_ACCEPT,
     UPLOAD_EXTENSIONS_CAPTION,
@@ -25,13 +26,13 @@ from cases.clinical.uploads import (
 )
 from cases.clinical.urgency import (
     AlreadyAnswered,
-    StageClosed,
     urgency_case_for_view,
     urgency_next_url_name,
     urgency_routine_answer,
     urgency_token,
     urgency_urgent_answer,
 )
+from cases.clinical.views.common import stage_closed_redirect
 from cases.models import Case
 from cases.wizard import steps
 from cases.wizard.views.common import (
@@ -51,7 +52,7 @@ def urgency(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except Case.DoesNotExist as error:
         raise Http404("No such request.") from error
     except StageClosed as closed:
-        return _closed_redirect(request, public_id, closed)
+        return stage_closed_redirect(request, public_id, closed)
     uploads = list(case_uploads(case, for_urgency=True))
     token = urgency_token(case, [upload.pk for upload in uploads])
     if request.method == "GET":
@@ -79,7 +80,7 @@ def _routine_answer(request, case, uploads, token) -> HttpResponse:
     except Case.DoesNotExist as error:
         raise Http404("No such request.") from error
     except StageClosed as closed:
-        return _closed_redirect(request, case.public_id, closed)
+        return stage_closed_redirect(request, case.public_id, closed)
     except AlreadyAnswered as answered:
         return _already_answered(request, case, answered)
     return redirect(urgency_next_url_name(case), public_id=case.public_id)
@@ -100,7 +101,7 @@ def _urgent_answer(request, case, uploads, token) -> HttpResponse:
     except Case.DoesNotExist as error:
         raise Http404("No such request.") from error
     except StageClosed as closed:
-        return _closed_redirect(request, case.public_id, closed)
+        return stage_closed_redirect(request, case.public_id, closed)
     except AlreadyAnswered as answered:
         return _already_answered(request, case, answered)
     if not outcome.saved:
@@ -121,16 +122,6 @@ def _already_answered(request, case: Case, answered: AlreadyAnswered) -> HttpRes
     messages.info(request, answered.message)
     case.refresh_from_db()
     return redirect(urgency_next_url_name(case), public_id=case.public_id)
-
-
-def _closed_redirect(request, public_id: UUID, closed: StageClosed) -> HttpResponse:
-    if closed.to == "in-progress":
-        messages.warning(request, closed.message)
-        return redirect(IN_PROGRESS_URL)
-    if closed.to == "summary":
-        return redirect("cases:summary", public_id=public_id)
-    messages.info(request, closed.message)
-    return redirect("cases:wizard-clinical", public_id=public_id)
 
 
 def _page(

@@ -16,11 +16,12 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 from cases.clinical.answers import (
     QuestionNotAskable,
-    QuestionsClosed,
     answer_save,
     questions_state_for,
 )
 from cases.clinical.forms import questions as question_forms
+from cases.clinical.forms.questions import QuestionForm
+from cases.clinical.stages import StageClosed
 from cases.models import Answer, Case, Question, Rule
 from cases.models.pathways import Outcome
 from cases.wizard.drafts import EXPIRED_MESSAGE, draft_start
@@ -243,12 +244,19 @@ def test_a_code_with_its_units_is_saved(office_client, case, pathway, dme_codes)
     asked = _codes(pathway)
     page = office_client.get(question_url(case)).content.decode()
     assert "Please enter the Primary HCPCS code for this DME request:" in page
-    assert "How many Units of this HCPCS" in page
-    assert "Would you like to enter another HCPCS code?" in page
+    # A radiology case: its procedures are CPT codes (DME's are HCPCS, below).
+    assert "How many Units of this CPT code" in page
+    assert "Would you like to enter another CPT code?" in page
     data = {"rows": "1", "code_1": " e0601 ", "units_1": "2", "another": "no"}
     response = answer(office_client, case, asked, data)
     assert response.status_code == 302
     assert saved(case) == {"hcpcs": [{"code": "E0601", "units": 2}]}
+
+
+def test_equipment_codes_are_asked_for_as_hcpcs(world, pathway):
+    form = QuestionForm(question=_codes(pathway), program=world.dme)
+    assert form["units_1"].label == "How many Units of this HCPCS"
+    assert form["another"].label == "Would you like to enter another HCPCS code?"
 
 
 def test_another_code_adds_a_row_until_the_most_codes(office_client, case, pathway, dme_codes):
@@ -260,7 +268,7 @@ def test_another_code_adds_a_row_until_the_most_codes(office_client, case, pathw
     assert 'name="rows" value="2"' in page and 'name="code_2"' in page
     assert 'value="E0601"' in page
     # At the most codes the question no longer asks for another.
-    assert "Would you like to enter another HCPCS code?" not in page
+    assert "Would you like to enter another CPT code?" not in page
     assert "You have entered the most codes this question takes (2)." in page
     assert saved(case) == {}
     both = {"rows": "2", "code_1": "E0601", "units_1": "1", "code_2": "A7030", "units_2": "3"}
@@ -585,7 +593,7 @@ def test_a_submitted_case_goes_to_its_summary(office_client, case, branching):
 def test_the_service_refuses_a_submitted_case_under_the_lock(case, world, branching):
     questions_state_for(user=world.user, public_id=case.public_id)
     Case.objects.filter(pk=case.pk).update(submitted_at=timezone.now())
-    with pytest.raises(QuestionsClosed):
+    with pytest.raises(StageClosed):
         answer_save(
             user=world.user, public_id=case.public_id, question_id=branching[0].pk, value="yes"
         )
@@ -604,7 +612,7 @@ def test_an_expired_draft_goes_to_the_list(office_client, case, branching):
 def test_the_service_expires_a_draft_whose_time_is_up(case, world, branching):
     questions_state_for(user=world.user, public_id=case.public_id)
     Case.objects.filter(pk=case.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
-    with pytest.raises(QuestionsClosed) as closed:
+    with pytest.raises(StageClosed) as closed:
         answer_save(
             user=world.user, public_id=case.public_id, question_id=branching[0].pk, value="yes"
         )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 from cases.clinical import uploads
 from cases.clinical.forms.urgency import CRITERION_REQUIRED, FILES_REQUIRED, ROUTINE_REQUIRED
+from cases.clinical.stages import StageClosed
 from cases.clinical.uploads import (
     REFUSED_CONTENT,
     REFUSED_EMPTY,
@@ -28,6 +29,7 @@ from cases.clinical.urgency import (
     NOT_URGENT_MESSAGE,
     URGENT_MESSAGE,
     AlreadyAnswered,
+    urgency_routine_answer,
     urgency_token,
     urgency_urgent_answer,
 )
@@ -482,3 +484,13 @@ def test_an_expired_draft_goes_to_the_list(office_client, case, media_root):
     assert response["Location"] == reverse("cases:in-progress")
     assert EXPIRED_MESSAGE in message_texts(response)
     assert not Upload.objects.exists() and stored_files(media_root) == []
+
+
+def test_an_answer_to_a_draft_whose_time_is_up_expires_it_on_the_spot(world, case):
+    Case.objects.filter(pk=case.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    with pytest.raises(StageClosed) as closed:
+        urgency_routine_answer(user=world.user, public_id=case.public_id, token=None)
+    assert closed.value.where == "in-progress"
+    case.refresh_from_db()
+    assert case.status == Case.Status.EXPIRED and not case.urgency_done
+    assert case.status_events.filter(to_status=Case.Status.EXPIRED).count() == 1
