@@ -227,6 +227,12 @@ class Case(models.Model):
                 condition=Q(status="draft"),
                 name="case_draft_expiry",
             ),
+            # Certification Summary and My Worklist: an office's submitted cases, newest first.
+            models.Index(
+                fields=["office", "-submitted_at"],
+                condition=Q(submitted_at__isnull=False),
+                name="case_office_submitted",
+            ),
         ]
 
     def __str__(self):
@@ -299,6 +305,9 @@ class StatusEvent(models.Model):
     )
     at = models.DateTimeField()
     reason = models.CharField(max_length=255, blank=True)
+    # What the person wrote with it (the office's notes with additional clinical, a
+    # reviewer's rationale).
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "at", "pk"]

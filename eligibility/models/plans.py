@@ -101,6 +101,13 @@ class Delegation(models.Model):
         default=30, help_text="Days after the date of service a retrospective request is allowed."
     )
     reconsideration_allowed = models.BooleanField(default=True)
+    appeal_window_days = models.PositiveIntegerField(
+        default=180, help_text="Days after the determination within which an appeal is accepted."
+    )
+    appeal_instructions = models.TextField(
+        blank=True,
+        help_text="The plan's appeal instructions, shown with the post-decision options.",
+    )
     p2p_allowed = models.BooleanField("P2P allowed", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
