@@ -51,9 +51,9 @@ browser:
 
 # Debian's libraries behind python-magic (uploads checked by content) and WeasyPrint (PDFs).
 system-libs:
-	@{ ldconfig -p | grep -q 'libmagic.so.1 ' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0 '; } || { \
-	  echo "Installing Debian's libmagic1 and Pango for uploads and PDFs"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+	@{ ldconfig -p | grep -q 'libmagic.so.1 ' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0 ' && test -d /usr/share/fonts/truetype/liberation; } || { \
+	  echo "Installing Debian's libmagic1, Pango and the Liberation fonts for uploads and PDFs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libmagic1 libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation >/dev/null; }
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

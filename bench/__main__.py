@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench import clinical, scenarios, wizard
+from bench import clinical, letters, lookup, scenarios, tracking, wizard
 from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
@@ -26,6 +26,11 @@ SCENARIOS = [
     "login_mfa",
     *wizard.SCENARIOS,
     *clinical.SCENARIOS,
+    *tracking.SCENARIOS,
+    *lookup.SCENARIOS,
+    # Not an HTTP scenario: letters rendered per second in one process (after submit_case,
+    # whose approved cases it renders letters for).
+    "letters_render",
 ]
 
 
@@ -102,10 +107,26 @@ def main(argv: list[str] | None = None) -> int:
         available["submit_case"] = lambda: clinical.submit_case(data_clinical, pool)
         available["clinical_question_page"] = lambda: clinical.clinical_question_page(data_clinical)
 
+    if set(chosen) & set(tracking.SCENARIOS):
+        # 1,000,000 cases, 20,000 of the bench office, loaded once (bench.tracking_data).
+        data_tracking = tracking.tracking_data_prepare(env)
+        print(data_tracking.line(), flush=True)
+        for name, scenario in tracking.SCENARIOS.items():
+            available[name] = lambda scenario=scenario: scenario(data_tracking)
+
+    if set(chosen) & set(lookup.SCENARIOS):
+        # Submitted cases of the bench office to look up, made or re-used (bench.lookup).
+        data_lookup = lookup.lookup_data_prepare(env)
+        print(data_lookup.summary(), flush=True)
+        for name, scenario in lookup.SCENARIOS.items():
+            available[name] = lambda scenario=scenario: scenario(data_lookup)
+
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
     try:
         with gunicorn_running(env) as (host, port):
             _run(options, chosen, available, members, user, device, host, port, pool)
+        if "letters_render" in chosen:
+            print(letters.letters_rate(env), flush=True)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr, flush=True)
         return 1
@@ -126,6 +147,8 @@ def _run(options, chosen, available, members, user, device, host, port, pool) ->
     )
     throughput: dict[str, float] = {}
     for name in chosen:
+        if name == "letters_render":
+            continue
         if name == "login_mfa":
             result = scenarios.login_mfa(
                 host, port, user, device, logins=options.logins, warmup=options.login_warmup

@@ -5,7 +5,10 @@ from django.contrib import admin
 
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
-from cases import admin_pathways  # noqa: F401 -- registers the pathway and question admins
+from cases import (
+    admin_letters,  # noqa: F401 -- registers the letters' admin (the queues)
+    admin_pathways,  # noqa: F401 -- registers the pathway and question admins
+)
 from cases.models import Case, ProcedureLine, StatusEvent
 
 

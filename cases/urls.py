@@ -30,4 +30,10 @@ urlpatterns = [
     path(f"{step}clinical/", site.clinical, name="wizard-clinical"),
     # The clinical phase after lock-in, the summary and the uploads (cases.clinical).
     path("", include("cases.clinical.urls")),
+    # After submission: Certification Summary and My Worklist, the letters (Correspondence),
+    # Authorization Lookup with Upload Additional Clinical, ALL POST DECISION OPTIONS.
+    path("", include("cases.tracking.urls")),
+    path("", include("cases.letters.urls")),
+    path("", include("cases.lookup.urls")),
+    path("", include("cases.post_decision.urls")),
 ]

@@ -5,9 +5,10 @@ from stdnum import luhn
 
 # An NPI's check digit is the Luhn check digit over the card-issuer prefix 80840 and its first 9.
 NPI_PREFIX = "80840"
-_TEN_DIGITS = re.compile(r"\d{10}")
-_ZIP = re.compile(r"\d{5}(-\d{4})?")
-_TIN = re.compile(r"\d{2}-?\d{7}")
+# ASCII digits only: \d also matches other scripts' digits (Arabic-Indic, fullwidth…).
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+_ZIP = re.compile(r"[0-9]{5}(-[0-9]{4})?")
+_TIN = re.compile(r"[0-9]{2}-?[0-9]{7}")
 _PATIENT_ID = re.compile(r"[A-Za-z0-9-]{3,20}")
 
 
@@ -42,7 +43,7 @@ def validate_phone(value: str) -> None:
 
 
 def validate_phone_ext(value: str) -> None:
-    if value and not re.fullmatch(r"\d{1,8}", value):
+    if value and not re.fullmatch(r"[0-9]{1,8}", value):
         raise ValidationError("An extension is up to 8 digits.", code="phone_ext")
 
 
@@ -61,7 +62,7 @@ def validate_patient_id(value: str) -> None:
 
 def digits_only(value: str) -> str:
     """(615) 548-4000 -> 6155484000, so phone and fax numbers are stored one way."""
-    return re.sub(r"\D", "", value or "")
+    return re.sub(r"[^0-9]", "", value or "")
 
 
 def phone_digits(value: str) -> str:

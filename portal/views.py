@@ -4,15 +4,18 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.practice.selectors import office_needs_providers
+from cases.tracking.views import worklist_context
 from eligibility.selectors import plan_contact_for, program_resources_for
 from portal.forms import FindContactForm
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "portal/home.html", {"needs_providers": office_needs_providers(request.user)}
-    )
+    """Home; an office user's has My Worklist (the office's submitted cases) under it."""
+    context = {"needs_providers": office_needs_providers(request.user)}
+    if request.user.office is not None:
+        context |= worklist_context(request)
+    return render(request, "portal/home.html", context)
 
 
 @require_GET

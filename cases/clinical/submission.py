@@ -26,6 +26,7 @@ from cases.clinical.procedure_lines import procedure_lines_from_answers
 from cases.clinical.stages import stage_closed, stage_locked
 from cases.clinical.uploads import uploads_discard
 from cases.errors import CaseError
+from cases.letters.services import letters_queue
 from cases.models import Case, ProcedureLine, StatusEvent, Upload
 from cases.models.case import AdditionalInfo
 from cases.models.pathways import Outcome
@@ -95,16 +96,17 @@ def case_submit(*, user: User, public_id: UUID, now: dt.datetime) -> Case:
         closed = stage_closed(case, "submit", now=now)
         if closed is None:
             procedure_lines_from_answers(case)
-            _decide(case, user=user, now=now)
-            # The correspondence issue queues the approval / receipt letters and notices here,
-            # with transaction.on_commit(...), so nothing is sent for a rolled-back submission.
+            event = _decide(case, user=user, now=now)
+            # The decision's letters and notices, sent once this transaction commits (nothing
+            # for a rolled-back submission; none for a case sent to medical review).
+            letters_queue(event)
             return case
         if closed.where == "in-progress" and case.is_draft:
             draft_expire(case, now=now)
     raise closed
 
 
-def _decide(case: Case, *, user: User, now: dt.datetime) -> None:
+def _decide(case: Case, *, user: User, now: dt.datetime) -> StatusEvent:
     approve = case.pathway_outcome == Outcome.APPROVE
     numbers = _sequence_next(
         "cases_case_number_seq", *(("cases_authorization_number_seq",) if approve else ())
@@ -127,7 +129,7 @@ def _decide(case: Case, *, user: User, now: dt.datetime) -> None:
         fields += ["due_at", "p2p_required"]
         reason = IN_REVIEW_REASON
     case.save(update_fields=fields)
-    StatusEvent.objects.create(
+    return StatusEvent.objects.create(
         case=case,
         from_status=Case.Status.DRAFT,
         to_status=case.status,

@@ -227,11 +227,35 @@ class Case(models.Model):
                 condition=Q(status="draft"),
                 name="case_draft_expiry",
             ),
-            # Certification Summary and My Worklist: an office's submitted cases, newest first.
+            # Certification Summary and My Worklist: an office's submitted cases newest first,
+            # with the columns their filters read (index-only scans).
             models.Index(
                 fields=["office", "-submitted_at"],
+                include=[
+                    "id",
+                    "status",
+                    "case_number",
+                    "authorization_number",
+                    "member",
+                    "practitioner",
+                    "site",
+                    "expiration_date",
+                ],
                 condition=Q(submitted_at__isnull=False),
                 name="case_office_submitted",
+            ),
+            # Their Member Last Name and Ordering Provider filters within one office.
+            models.Index(
+                fields=["member", "office", "-submitted_at"],
+                include=["id"],
+                condition=Q(submitted_at__isnull=False),
+                name="case_member_submitted",
+            ),
+            models.Index(
+                fields=["practitioner", "office", "-submitted_at"],
+                include=["id"],
+                condition=Q(submitted_at__isnull=False),
+                name="case_practitioner_submitted",
             ),
         ]
 
@@ -288,6 +312,14 @@ class ProcedureLine(models.Model):
                 condition=Q(quantity_requested__gte=1), name="procedure_line_quantity"
             ),
         ]
+        indexes = [
+            # Certification Summary's Procedure Code filter: the primary lines of a code.
+            models.Index(
+                fields=["procedure_code", "case"],
+                condition=Q(position=1),
+                name="procedure_line_primary_code",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.procedure_code.code} x {self.quantity_requested}"
@@ -311,6 +343,8 @@ class StatusEvent(models.Model):
 
     class Meta:
         ordering = ["case", "at", "pk"]
+        # The letters' sweep reads recent determinations by status.
+        indexes = [models.Index(fields=["to_status", "at"], name="statusevent_status_time")]
 
     def __str__(self):
         return f"{self.case}: {self.from_status or 'new'} -> {self.to_status} at {self.at}"

@@ -33,6 +33,14 @@ class Upload(models.Model):
     # The upload that came with the urgency question (the case is urgent only with one).
     for_urgency = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # A supporting record sent with a reconsideration or appeal request.
+    post_decision_request = models.ForeignKey(
+        "cases.PostDecisionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uploads",
+    )
 
     class Meta:
         ordering = ["case", "uploaded_at", "pk"]

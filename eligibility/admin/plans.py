@@ -159,6 +159,8 @@ class DelegationAdmin(admin.ModelAdmin):
                     "retrospective_window_days",
                     "reconsideration_allowed",
                     "p2p_allowed",
+                    "appeal_window_days",
+                    "appeal_instructions",
                 )
             },
         ),

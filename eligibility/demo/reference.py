@@ -264,6 +264,7 @@ def _delegation_load(
             "validity_days": demo_program.validity_days,
             # Reconsideration is a commercial-only option.
             "reconsideration_allowed": line.kind == COMMERCIAL,
+            "appeal_instructions": _appeal_instructions(plan, line),
         },
     )
     messages = demo_program.messages or ((demo_program.name, PRECERTIFICATION),)
@@ -274,6 +275,19 @@ def _delegation_load(
             defaults={"message": message, "position": position},
         )
     return delegation
+
+
+def _appeal_instructions(plan: HealthPlan, line: LineOfBusiness) -> str:
+    if line.kind == COMMERCIAL:
+        return (
+            "Submit a written appeal with the supporting clinical records within 180 days of the "
+            f"determination. Appeals for {plan.name} members are decided by this portal's "
+            "reviewers; the denial letter gives the address and fax number."
+        )
+    return (
+        f"Appeals for {plan.name} {line.name} members are submitted to {plan.name}, with the "
+        "supporting clinical records, within the time the denial letter gives."
+    )
 
 
 def program_resources_load(*, programs: dict[str, Program], plans: dict[str, HealthPlan]) -> None:

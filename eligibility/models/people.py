@@ -1,5 +1,6 @@
 """Members and their coverage, practitioners and their addresses, sites of service."""
 
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
@@ -50,7 +51,16 @@ class Member(Address):
                 fields=["health_plan", "patient_id"], name="member_unique_patient_id"
             )
         ]
-        indexes = [models.Index(Upper("last_name"), "date_of_birth", name="member_name_dob")]
+        indexes = [
+            models.Index(Upper("last_name"), "date_of_birth", name="member_name_dob"),
+            # Certification Summary's Member Last Name filter: a prefix in any collation,
+            # answered from the index alone.
+            models.Index(
+                OpClass(Upper("last_name"), name="text_pattern_ops"),
+                include=["id", "last_name"],
+                name="member_last_name_prefix",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.patient_id})"
@@ -113,6 +123,11 @@ class Practitioner(models.Model):
         indexes = [
             models.Index(Upper("last_name"), name="practitioner_last_name"),
             models.Index(fields=["tin"], name="practitioner_tin"),
+            models.Index(
+                OpClass(Upper("last_name"), name="text_pattern_ops"),
+                include=["id", "last_name"],
+                name="practitioner_last_name_prefix",
+            ),
         ]
 
     def __str__(self):
@@ -183,6 +198,11 @@ class Site(Address):
             models.Index(fields=["tin"], name="site_tin"),
             models.Index(fields=["zip_code"], name="site_zip"),
             models.Index(Upper("name"), name="site_name"),
+            models.Index(
+                OpClass(Upper("name"), name="text_pattern_ops"),
+                include=["id", "name"],
+                name="site_name_prefix",
+            ),
         ]
 
     def __str__(self):

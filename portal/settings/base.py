@@ -161,10 +161,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     # Drafts never submitted expire at the end of their second business day.
     "cases-drafts-expire": {"task": "cases.drafts_expire", "schedule": 5 * 60},
+    # Determinations whose letters were never made (a lost message) are queued again.
+    "cases-letters-missing": {"task": "cases.letters_missing_queue", "schedule": 5 * 60},
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@example.org")
+# Where the portal answers, for the links in e-mail sent by the workers (no request there).
+PORTAL_URL = env("DJANGO_PORTAL_URL", default="http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -246,6 +250,8 @@ SIGNIN_EMAIL_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_EMAIL_REQUESTS_PER_HOUR"
 SIGNIN_CLIENT_REQUESTS_PER_HOUR = env.int("DJANGO_SIGNIN_CLIENT_REQUESTS_PER_HOUR", default=20)
 # An office administrator's invitations to colleagues, per office and day.
 INVITATIONS_PER_OFFICE_PER_DAY = env.int("DJANGO_INVITATIONS_PER_OFFICE_PER_DAY", default=20)
+# Authorization Lookups an office user may make in a minute.
+AUTHORIZATION_LOOKUPS_PER_MINUTE = env.int("DJANGO_AUTHORIZATION_LOOKUPS_PER_MINUTE", default=30)
 
 # --- Multi-factor authentication ---
 # After the password, a 6-digit PIN by e-mail, text message or an authenticator app. A user

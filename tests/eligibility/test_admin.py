@@ -335,6 +335,8 @@ def delegation_form(plan, program, line_of_business, **values) -> dict:
         "retrospective_window_days": 30,
         "reconsideration_allowed": "on",
         "p2p_allowed": "on",
+        "appeal_window_days": 180,
+        "appeal_instructions": "Submit a written appeal within 180 days.",
     }
     for prefix in ("eligibility_messages", "prior_auth_rules"):
         data.update(
@@ -384,6 +386,9 @@ def test_delegation_after_the_previous_one_ends_is_saved(admin_client_logged_in)
 
     assert response.status_code == 302
     assert Delegation.objects.count() == 2
+    saved = Delegation.objects.latest("effective_from")
+    assert saved.appeal_window_days == 180
+    assert saved.appeal_instructions == "Submit a written appeal within 180 days."
 
 
 def test_new_plan_with_two_overlapping_delegation_rows_is_refused(admin_client_logged_in):

@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Membership, OfficePractitioner, User
+from cases.models import Case
 from eligibility.demo import DEMO_PASSWORD, SEED
 from eligibility.demo.bulk import demo_people_load_large
 from eligibility.demo.people import demo_members
@@ -259,7 +260,7 @@ def test_seeding_twice_gives_the_same_counts(code_sets_loaded):
 def test_if_empty_does_nothing_once_plans_exist(code_sets_loaded):
     assert "Created" in seed("--scale", "small", "--if-empty")
     first = counts()
-    Member.objects.filter(patient_id="EVG100003").delete()
+    Member.objects.filter(patient_id="LKS100001").delete()
 
     output = seed("--scale", "small", "--if-empty")
 
@@ -285,6 +286,7 @@ def test_same_seed_gives_the_same_people_in_an_emptied_database(code_sets_loaded
 
     seed("--scale", "small")
     first = people()
+    Case.objects.all().delete()  # the demo cases refer to the people
     OfficePractitioner.objects.all().delete()
     Coverage.objects.all().delete()
     Member.objects.all().delete()
@@ -302,6 +304,7 @@ def test_same_seed_gives_the_same_people_in_an_emptied_database(code_sets_loaded
 def test_another_seed_gives_other_people(code_sets_loaded):
     seed("--scale", "small")
     default_names = set(Member.objects.values_list("last_name", "date_of_birth"))
+    Case.objects.all().delete()  # the demo cases refer to the people
     OfficePractitioner.objects.all().delete()
     Coverage.objects.all().delete()
     Member.objects.all().delete()
@@ -386,3 +389,31 @@ def test_the_demo_pathways_are_loaded_with_the_programs_flags(code_sets_loaded):
     assert Program.objects.get(code="dme").is_equipment
     seed("--scale", "small")
     assert Pathway.objects.count() == 7
+
+
+def test_the_demo_office_has_one_submitted_case_of_each_status(code_sets_loaded):
+
+    output = seed("--scale", "small")
+
+    assert "Submitted demo cases of the demo office: 6." in output
+    cases = Case.objects.filter(office__name="Lakeside Family Medicine")
+    assert set(cases.values_list("status", flat=True)) == {
+        "approved",
+        "in_review",
+        "hold",
+        "denied",
+        "cancelled",
+    }
+    approved = cases.get(status="approved")
+    assert approved.authorization_number and approved.case_number
+    assert approved.expiration_date > approved.review_date
+    assert approved.procedure_lines.get().procedure_code.code == "73721"
+    assert list(approved.status_events.values_list("to_status", flat=True)) == [
+        "draft",
+        "approved",
+    ]
+    denied = cases.filter(status="denied").first()
+    assert denied.status_events.last().from_status == "in_review"
+    # Seeding again makes no second set.
+    seed("--scale", "small")
+    assert cases.count() == 6

@@ -83,3 +83,18 @@ def test_bad_patient_ids(patient_id):
 )
 def test_phone_numbers_are_stored_as_ten_digits_one_way(typed, stored):
     assert phone_digits(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "other_digits",
+    [
+        "٦١٥٥٤٨٤٠٠٠",  # Arabic-Indic digits
+        "６１５５４８４０００",  # fullwidth digits
+    ],
+)
+def test_only_ascii_digits_make_a_phone_number(other_digits):
+    assert phone_digits(other_digits) == ""
+    with pytest.raises(ValidationError):
+        validate_phone(other_digits)
+    with pytest.raises(ValidationError):
+        validate_zip_code(other_digits[:5])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cases.clinical.forms.files import FilesField
 from cases.models.case import UrgencyCriterion
 
 ROUTINE_QUESTION = "Is this case Routine/Standard?"
@@ -41,24 +42,6 @@ class RoutineForm(forms.Form):
         return self.cleaned_data["routine"] == "yes"
 
 
-class _MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class _FilesField(forms.Field):
-    """Every file posted under the field's name, in order; each is judged by the upload
-    service, not here."""
-
-    widget = _MultipleFileInput
-
-    def to_python(self, value):
-        if not value:
-            return []
-        if not isinstance(value, list | tuple):
-            value = [value]
-        return [item for item in value if item is not None]
-
-
 class UrgencyUploadForm(forms.Form):
     """For NO: the criterion (required) and UPLOAD with files, or SKIP UPLOAD. UPLOAD needs
     a file unless the case already has files of its urgency answer (a second visit)."""
@@ -69,7 +52,7 @@ class UrgencyUploadForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": CRITERION_REQUIRED, "invalid_choice": CRITERION_REQUIRED},
     )
-    files = _FilesField(required=False)
+    files = FilesField(required=False)
     action = forms.ChoiceField(
         choices=[(UPLOAD, "UPLOAD"), (SKIP, "SKIP UPLOAD")],
         error_messages={"required": ACTION_REQUIRED, "invalid_choice": ACTION_REQUIRED},

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from cases.clinical.demo_pathways import demo_pathways_load
+from cases.demo_cases import demo_cases_load
 from eligibility.demo import DEMO_PASSWORD, SEED
 from eligibility.demo.bulk import demo_people_load_large
 from eligibility.demo.office import demo_office_ensure
@@ -72,6 +73,12 @@ class Command(BaseCommand):
             if counts is None:
                 self.stdout.write("The large population is already loaded.")
         demo_office = demo_office_ensure()
+        if demo_office:
+            made = demo_cases_load(
+                office=demo_office.office, user=demo_office.office.primary_contact
+            )
+            if made:
+                self.stdout.write(f"Submitted demo cases of the demo office: {made}.")
         self.stdout.write(f"Done in {time.perf_counter() - started:.1f} s.")
         self._demo_print(today)
         if demo_office:

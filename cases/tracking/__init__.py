@@ -1,0 +1,1 @@
+"""After submission: Certification Summary and My Worklist, an office's submitted cases."""

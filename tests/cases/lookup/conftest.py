@@ -1,0 +1,44 @@
+"""Submitted cases for Authorization Lookup's tests (SUBMIT CASE itself makes them), a clean
+rate limiter for each test and a temporary MEDIA_ROOT for the uploads."""
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.signin import ratelimit
+from cases.clinical.submission import case_submit
+from cases.models import Case
+from cases.models.pathways import Outcome
+from tests.cases.clinical.test_submission import ready
+
+
+@pytest.fixture(autouse=True)
+def lookups_counted_from_zero():
+    ratelimit.clear()
+    yield
+    ratelimit.clear()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """Kept files go to a temporary MEDIA_ROOT."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    return root
+
+
+def submitted(world, *, outcome=Outcome.APPROVE, user=None, **values) -> Case:
+    """A radiology request of the world's office, submitted: approved (criteria met) or in
+    review (Pending)."""
+    case = ready(world, outcome=outcome, **values)
+    return case_submit(user=user or world.user, public_id=case.public_id, now=timezone.now())
+
+
+def url(name: str, case: Case) -> str:
+    return reverse(f"cases:{name}", kwargs={"public_id": case.public_id})
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
