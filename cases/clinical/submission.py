@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -121,6 +121,8 @@ def _decide(case: Case, *, user: User, now: dt.datetime) -> StatusEvent:
         case.review_date = _portal_date(now)
         case.expiration_date = case.review_date + dt.timedelta(days=_rule(case, "validity_days"))
         fields += ["authorization_number", "review_date", "expiration_date"]
+        # Approved as requested: every line's quantity.
+        case.procedure_lines.update(quantity_approved=F("quantity_requested"))
         reason = APPROVED_REASON
     else:
         case.status = Case.Status.IN_REVIEW

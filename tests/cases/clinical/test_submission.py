@@ -78,6 +78,9 @@ def test_criteria_met_approves_with_an_authorization_number_and_the_validity(wor
     assert case.status == Case.Status.APPROVED
     assert case.case_number == str(currval("cases_case_number_seq"))
     assert case.authorization_number == f"A{currval('cases_authorization_number_seq')}"
+    assert [
+        (line.quantity_requested, line.quantity_approved) for line in case.procedure_lines.all()
+    ] == [(1, 1)]
     assert (case.submitted_at, case.attested_at) == (now, now)
     today = now.astimezone(ZONE).date()
     assert case.review_date == today
@@ -121,6 +124,7 @@ def test_anything_else_goes_to_medical_review_due_in_seven_days(world, outcome, 
     assert case.authorization_number is None
     assert case.review_date is None and case.expiration_date is None
     assert case.due_at == now + dt.timedelta(days=7)
+    assert case.procedure_lines.get().quantity_approved is None
     assert case.p2p_required is p2p
     (event,) = StatusEvent.objects.filter(case=case).exclude(to_status=Case.Status.DRAFT)
     assert (event.from_status, event.to_status, event.reason) == (
