@@ -3,14 +3,19 @@ message reaches the worker, and the letters' rows and PDFs appear (with the e-ma
 a message the broker lost is sent again by the sweep."""
 
 import datetime as dt
+import queue
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.utils import timezone
 
 from cases.clinical.submission import case_submit
 from cases.letters.services import letters_missing_queue
+from cases.letters.tasks import letters_render_task
 from cases.models import Case, Letter, StatusEvent
 from portal.celery import app
 from tests.cases.letters.conftest import PLAIN_KNEE_MRI, pdf_text, ready, stored_files, submitted
@@ -18,17 +23,37 @@ from tests.cases.letters.conftest import PLAIN_KNEE_MRI, pdf_text, ready, stored
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def wait_for_letters(event, count, timeout=90) -> list[Letter]:
+@contextmanager
+def letters_tasks_watched() -> Iterator[queue.Queue]:
+    """The status event ids of every letters task the in-process worker finishes."""
+    finished: queue.Queue = queue.Queue()
+
+    def on_postrun(sender=None, args=(), state=None, **kwargs):
+        if sender is not None and sender.name == letters_render_task.name and state == "SUCCESS":
+            finished.put(args[0])
+
+    task_postrun.connect(on_postrun, weak=False)
+    try:
+        yield finished
+    finally:
+        task_postrun.disconnect(on_postrun)
+
+
+def wait_for_letters(finished: queue.Queue, event, count, timeout=90) -> list[Letter]:
+    """Block until the worker has finished the letters task of `event` (no polling), then
+    the event's letters, which must be `count`."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        letters = list(Letter.objects.filter(status_event=event).order_by("recipient"))
-        if len(letters) >= count and all(
-            letter.notice_sent_at or letter.delivery != Letter.Delivery.EMAIL_NOTICE
-            for letter in letters
-        ):
-            return letters
-        time.sleep(0.2)
-    raise AssertionError(f"the worker made no {count} letters in {timeout} s")
+    while True:
+        try:
+            done = finished.get(timeout=max(deadline - time.monotonic(), 0.001))
+        except queue.Empty as error:
+            message = f"the worker made no letters for {event} in {timeout} s"
+            raise AssertionError(message) from error
+        if done == event.pk:
+            break
+    letters = list(Letter.objects.filter(status_event=event).order_by("recipient"))
+    assert len(letters) == count
+    return letters
 
 
 def purge(queue: str) -> None:
@@ -42,11 +67,14 @@ def test_a_real_worker_makes_the_letters_of_a_submitted_case(
     purge(private_queue)
     case = ready(world)
 
-    with start_worker(app, queues=[private_queue], perform_ping_check=False, shutdown_timeout=60):
+    with (
+        letters_tasks_watched() as finished,
+        start_worker(app, queues=[private_queue], perform_ping_check=False, shutdown_timeout=60),
+    ):
         # Committed at once (no transaction around the test): its message goes on commit.
         case_submit(user=world.user, public_id=case.public_id, now=timezone.now())
         event = StatusEvent.objects.get(case=case, to_status=Case.Status.APPROVED)
-        member, provider = wait_for_letters(event, 2)
+        member, provider = wait_for_letters(finished, event, 2)
 
     case.refresh_from_db()
     assert (member.recipient, provider.recipient) == ("member", "provider")
@@ -73,8 +101,11 @@ def test_letters_whose_message_was_lost_are_queued_again_by_the_sweep(
 
     assert letters_missing_queue(now=timezone.now()) == 1
 
-    with start_worker(app, queues=[private_queue], perform_ping_check=False, shutdown_timeout=60):
-        wait_for_letters(lost, 2)
+    with (
+        letters_tasks_watched() as finished,
+        start_worker(app, queues=[private_queue], perform_ping_check=False, shutdown_timeout=60),
+    ):
+        wait_for_letters(finished, lost, 2)
     assert not Letter.objects.filter(status_event=recent).exists()
     # Once made, nothing is queued again.
     assert letters_missing_queue(now=timezone.now()) == 0
