@@ -134,7 +134,7 @@ class Session:
         self, path: str, fields: dict[str, object], *, headers: dict | None = None
     ) -> Response:
         """A form POST; `headers` adds to the request's (HX-Request: true, say)."""
-        body = urlencode(fields).encode()
+        body = urlencode(fields, doseq=True).encode()
         headers = {**(headers or {}), "Content-Type": "application/x-www-form-urlencoded"}
         return self.request("POST", path, body=body, headers=headers)
 

@@ -25,8 +25,8 @@ import datetime as dt
 import json
 import subprocess
 import sys
-from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from bench.client import Response, Session
 from bench.scenarios import Request, Scenario
@@ -149,27 +149,29 @@ def summary_query(data: TrackingData, i: int, *, today: dt.date | None = None) -
     }
 
 
-def _path(base: str, query: dict) -> str:
-    return f"{base}?{urlencode(query, doseq=True)}" if query else base
+def _labelled(response: Response, path: str, kind: str) -> Response:
+    # The kind travels in the recorded path's fragment (never sent): the filters are in the body.
+    return replace(response, path=f"{path}#{kind}")
 
 
-def _summary_kind(response: Response) -> str:
-    keys = {key for key, _ in parse_qsl(urlsplit(response.path).query)}
-    if not keys:
-        return "none"
-    if keys == {"q"}:
-        return "search"
-    if "date_from" in keys:
-        return "date_range"
-    return next(iter(keys))
+def _kind(response: Response) -> str:
+    return urlsplit(response.path).fragment
 
 
 def certification_summary(data: TrackingData) -> Scenario:
-    """GET of Certification Summary's first page (the whole page, as without JavaScript), one
-    kind of filter after another; each must show the page with its table."""
+    """Certification Summary's first page as typing in a filter box asks for it: an htmx POST of
+    the filter form (kept in the session, answered by the results), one kind of filter after
+    another; each must show the table."""
 
     def prepare(session: Session) -> Request:
-        return lambda i: session.get(_path(SUMMARY_PATH, summary_query(data, i)))
+        token = session.csrf_token(SUMMARY_PATH)
+
+        def send(i: int) -> Response:
+            fields = {"csrfmiddlewaretoken": token, **summary_query(data, i)}
+            response = session.post(SUMMARY_PATH, fields, headers={"HX-Request": "true"})
+            return _labelled(response, SUMMARY_PATH, SUMMARY_KINDS[i % len(SUMMARY_KINDS)])
+
+        return send
 
     def succeeded(response: Response) -> bool:
         return response.status == 200 and b"portal-certification-summary" in response.body
@@ -179,40 +181,48 @@ def certification_summary(data: TrackingData) -> Scenario:
         SUMMARY_TARGET_P95_MS,
         prepare,
         succeeded,
-        part=_summary_kind,
+        part=_kind,
         part_order=SUMMARY_KINDS,
     )
 
 
 def worklist_query(data: TrackingData, i: int) -> dict:
     """Each tab in turn; every other request searches it (a member's first letters or a case
-    number)."""
+    number), the others with the search box empty."""
     tab = WORKLIST_TABS[i % len(WORKLIST_TABS)]
     turn = i // len(WORKLIST_TABS)
     if turn % 2 == 0:
-        return {"tab": tab}
+        return {"tab": tab, "q": ""}
     values = data.member_last_names if turn % 4 == 1 else data.case_numbers
     value = values[turn % len(values)]
     return {"tab": tab, "q": value[:3] if values is data.member_last_names else value}
 
 
 def worklist(data: TrackingData) -> Scenario:
-    """My Worklist as htmx asks for it on Home (HX-Request: the list alone)."""
+    """My Worklist as htmx asks for it on Home: the search box's POST (HX-Request: the list
+    alone)."""
 
     def prepare(session: Session) -> Request:
-        return lambda i: session.get(
-            _path(WORKLIST_PATH, worklist_query(data, i)), headers={"HX-Request": "true"}
-        )
+        token = session.csrf_token(WORKLIST_PATH)
+
+        def send(i: int) -> Response:
+            query = worklist_query(data, i)
+            fields = {"csrfmiddlewaretoken": token, **query}
+            response = session.post(WORKLIST_PATH, fields, headers={"HX-Request": "true"})
+            return _labelled(response, WORKLIST_PATH, "search" if query["q"] else "tab")
+
+        return send
 
     def succeeded(response: Response) -> bool:
         return response.status == 200 and b'id="my-worklist"' in response.body
 
-    def part(response: Response) -> str:
-        query = dict(parse_qsl(urlsplit(response.path).query))
-        return "search" if "q" in query else "tab"
-
     return Scenario(
-        "worklist", WORKLIST_TARGET_P95_MS, prepare, succeeded, part=part, part_order=("tab",)
+        "worklist",
+        WORKLIST_TARGET_P95_MS,
+        prepare,
+        succeeded,
+        part=_kind,
+        part_order=("tab", "search"),
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
@@ -22,15 +21,16 @@ from django.utils.http import content_disposition_header
 
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
-from cases.letters.rendering import letter_filename
 from cases.letters.services import (
     PRINT_BATCH_MAX,
     letters_mark_faxed,
     letters_mark_mailed,
     letters_pdf_merged,
 )
+from cases.letters.serving import letter_response
 from cases.models import Letter
 from portal.admin_large_tables import LargeTableAdmin
+from portal.client_ip import client_ip
 
 # A letter waits in a queue until it is mailed or faxed (a mail letter is never faxed and a fax
 # letter never mailed, so both dates empty is the partial index letter_queue_waiting's rows).
@@ -179,17 +179,7 @@ class LetterAdmin(LargeTableAdmin):
         letter = self.get_object(request, object_id)
         if letter is None or not self.has_view_permission(request, letter):
             raise Http404("No such letter.")
-        try:
-            content = letter.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404("The letter's file is missing.") from error
-        _record(request, letter, AccessEvent.Action.DOWNLOAD)
-        response = FileResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=False, filename=letter_filename(letter)
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return letter_response(request, letter)
 
     # --- The queues' actions --------------------------------------------------------------------
 
@@ -219,9 +209,7 @@ class LetterAdmin(LargeTableAdmin):
                 request, "A letter's file is missing: nothing was printed.", messages.ERROR
             )
             return None
-        with transaction.atomic():
-            for letter in letters:
-                _record(request, letter, AccessEvent.Action.PRINT)
+        _record_many(request, letters, AccessEvent.Action.PRINT)
         response = HttpResponse(pdf, content_type="application/pdf")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = content_disposition_header(
@@ -259,6 +247,24 @@ class LetterAdmin(LargeTableAdmin):
                 f"{done}."
             )
         self.message_user(request, text, messages.SUCCESS if ids else messages.WARNING)
+
+
+def _record_many(request: HttpRequest, letters: list[Letter], action: str) -> None:
+    """One access-log row per letter, all in one insert (a batch is up to PRINT_BATCH_MAX).
+    accounts.services.access_events_record_many logs members, not letters."""
+    path_logged, ip_address = request.path[:255], client_ip(request)
+    AccessEvent.objects.bulk_create(
+        AccessEvent(
+            user=request.user,
+            action=action,
+            subject_type=AccessEvent.SubjectType.LETTER,
+            subject_id=str(letter.pk),
+            member_id=letter.case.member_id,
+            path=path_logged,
+            ip_address=ip_address,
+        )
+        for letter in letters
+    )
 
 
 def _record(request: HttpRequest, letter: Letter, action: str) -> None:

@@ -8,7 +8,6 @@ adds denial, partial approval, hold and the others by adding their templates.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from cases.models import Case, Letter, ProcedureLine, StatusEvent
+from cases.pdf import pdf_from_html
 
 
 def letter_template_name(kind: str, recipient: str) -> str:
@@ -121,33 +121,12 @@ def letter_context(event: StatusEvent, kind: str, recipient: str) -> dict:
     }
 
 
-_local = threading.local()
-
-
-def _weasyprint():
-    """WeasyPrint's HTML, the letters' URL fetcher and this thread's font configuration,
-    made once per thread: a new font configuration on every letter costs a fifth of its
-    rendering. Imported here: loading WeasyPrint costs every process that never renders."""
-    tools = getattr(_local, "weasyprint", None)
-    if tools is None:
-        from weasyprint import HTML, URLFetcher
-        from weasyprint.text.fonts import FontConfiguration
-
-        class NothingFetched(URLFetcher):
-            def fetch(self, url, headers=None):
-                raise ValueError("Letters fetch no resources.")
-
-        tools = _local.weasyprint = (HTML, NothingFetched(), FontConfiguration())
-    return tools
-
-
 def letter_pdf_bytes(event: StatusEvent, kind: str, recipient: str) -> bytes:
     """The letter as a PDF, rendered from its template alone (it fetches nothing)."""
-    html_class, fetcher, fonts = _weasyprint()
     html = render_to_string(
         letter_template_name(kind, recipient), letter_context(event, kind, recipient)
     )
-    return html_class(string=html, url_fetcher=fetcher).write_pdf(font_config=fonts)
+    return pdf_from_html(html)
 
 
 def letter_filename(letter: Letter) -> str:

@@ -26,7 +26,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.letters.notices import letter_notice_send
@@ -178,21 +178,25 @@ def letter_store(letter: Letter, pdf: bytes) -> Letter | None:
 
 
 def letters_missing_queue(*, now: dt.datetime) -> int:
-    """Send again the letters' task of recent status events that have a letter kind but no
-    letter yet (a broker that was down when their change committed). The task makes nothing
-    twice, so an event whose message is only late is harmless. Returns how many were queued."""
-    statuses = [status for status, kind in KIND_BY_STATUS.items() if letter_recipients(kind)]
-    if not statuses:
+    """Send again the letters' task of recent status events that have a letter kind and lack
+    the letter of any of its recipients (a broker that was down when their change committed, a
+    worker that stopped between two letters). The task makes nothing twice, so an event whose
+    message is only late is harmless. Returns how many were queued."""
+    lacking = Q()
+    for status, kind in KIND_BY_STATUS.items():
+        recipients = letter_recipients(kind)
+        if not recipients:
+            continue
+        any_missing = Q()
+        for recipient in recipients:
+            made = Letter.objects.filter(status_event=OuterRef("pk"), recipient=recipient)
+            any_missing |= ~Exists(made)
+        lacking |= Q(to_status=status) & any_missing
+    if not lacking:
         return 0
-    missing = (
-        StatusEvent.objects.filter(
-            to_status__in=statuses,
-            at__gte=now - MISSING_WITHIN,
-            at__lt=now - MISSING_AFTER,
-        )
-        .filter(~Exists(Letter.objects.filter(status_event=OuterRef("pk"))))
-        .values_list("pk", flat=True)
-    )
+    missing = StatusEvent.objects.filter(
+        lacking, at__gte=now - MISSING_WITHIN, at__lt=now - MISSING_AFTER
+    ).values_list("pk", flat=True)
     queued = 0
     for event_id in missing.iterator():
         letters_render_task.delay(event_id, None)
@@ -205,12 +209,16 @@ def letters_missing_queue(*, now: dt.datetime) -> int:
 
 def mail_queue() -> QuerySet[Letter]:
     """Member letters waiting to be printed and mailed, oldest first."""
-    return Letter.objects.filter(delivery=Letter.Delivery.MAIL, mailed_at__isnull=True)
+    return Letter.objects.filter(delivery=Letter.Delivery.MAIL, mailed_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
 
 
 def fax_queue() -> QuerySet[Letter]:
     """Provider letters waiting to be faxed, oldest first."""
-    return Letter.objects.filter(delivery=Letter.Delivery.FAX, faxed_at__isnull=True)
+    return Letter.objects.filter(delivery=Letter.Delivery.FAX, faxed_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
 
 
 def letters_mark_mailed(*, letters: QuerySet[Letter], now: dt.datetime) -> list[int]:

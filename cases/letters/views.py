@@ -8,12 +8,10 @@ from uuid import UUID
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
-from cases.letters.rendering import letter_filename
 from cases.letters.selectors import (
     case_letters_pending,
     case_provider_letters,
@@ -21,12 +19,11 @@ from cases.letters.selectors import (
     correspondence_case_for,
     provider_letter_for,
 )
+from cases.letters.serving import letter_response
+from cases.lookup.selectors import clinical_accepted
 from cases.models import Case, Letter
 
 CORRESPONDENCE_TEMPLATE = "cases/letters/correspondence.html"
-# While the case can take more clinical information (Authorization Lookup's UPLOAD ADDITIONAL
-# CLINICAL).
-UPLOAD_STATUSES = (Case.Status.IN_REVIEW, Case.Status.HOLD)
 
 
 @require_GET
@@ -48,7 +45,8 @@ def correspondence(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "letters": list(case_provider_letters(case)),
         "uploads": list(case_uploads_newest_first(case)),
         "letters_pending": case_letters_pending(case),
-        "can_upload": case.status in UPLOAD_STATUSES,
+        # Authorization Lookup's UPLOAD ADDITIONAL CLINICAL, by its own rule.
+        "can_upload": clinical_accepted(case),
     }
     return render(request, CORRESPONDENCE_TEMPLATE, context)
 
@@ -58,20 +56,6 @@ def letter_pdf(request: HttpRequest, public_id: UUID, letter_id: UUID) -> FileRe
     """The letter as stored, shown in the browser (inline) to read or print; never cached."""
     try:
         letter = provider_letter_for(user=request.user, public_id=public_id, letter_id=letter_id)
-        content = letter.file.open("rb")
-    except (Letter.DoesNotExist, FileNotFoundError) as error:
+    except Letter.DoesNotExist as error:
         raise Http404("No such letter.") from error
-    access_event_record(
-        request=request,
-        user=request.user,
-        action=AccessEvent.Action.DOWNLOAD,
-        subject_type=AccessEvent.SubjectType.LETTER,
-        subject_id=letter.pk,
-        member=letter.case.member,
-    )
-    response = FileResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=letter_filename(letter)
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return letter_response(request, letter)

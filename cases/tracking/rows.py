@@ -12,8 +12,8 @@ from uuid import UUID
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.lookup.selectors import ACCEPTING_CLINICAL
 from cases.models import Case
-from cases.tracking.selectors import UPLOAD_CLINICAL_STATUSES
 
 NO_AUTHORIZATION = "NA"
 _ANY_ID = UUID(int=0)
@@ -77,7 +77,7 @@ def summary_rows(cases: Iterable[Case]) -> list[SummaryRow]:
             cells=summary_cells(case),
             case_number=case.case_number or "",
             correspondence_url=correspondence(case.public_id),
-            upload_url=upload(case.public_id) if case.status in UPLOAD_CLINICAL_STATUSES else "",
+            upload_url=upload(case.public_id) if case.status in ACCEPTING_CLINICAL else "",
         )
         for case in cases
     ]

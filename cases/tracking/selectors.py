@@ -48,8 +48,6 @@ SUBMITTED_STATUSES: tuple[str, ...] = (
 STATUS_CHOICES: list[tuple[str, str]] = [
     (value, Status(value).label) for value in SUBMITTED_STATUSES
 ]
-# Upload Clinical is offered while the case still awaits its decision.
-UPLOAD_CLINICAL_STATUSES = frozenset({Status.IN_REVIEW, Status.HOLD})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ worker renders the letters after the submission commits, the office opens VIEW
 CORRESPONDENCE and the approval letter (a PDF with the authorization number and dates)."""
 
 import re
-import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -11,23 +10,15 @@ from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from cases.letters.services import letters_render
-from cases.models import Case, Letter, Upload
+from cases.models import Case, Letter, StatusEvent, Upload
 from portal.celery import app
 from tests.cases.conftest import world_build
 from tests.cases.letters.conftest import pdf_text, queue_of_its_own, ready, submitted
+from tests.cases.letters.watch import letters_tasks_watched, wait_for_letters
 from tests.e2e.conftest import sign_in
 from tests.factories.accounts import AdminUserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for_letters(case, count=2, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if Letter.objects.filter(case=case).count() >= count:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"the worker made no {count} letters in {timeout} s")
 
 
 def test_submit_then_open_and_print_the_approval_letter(
@@ -42,13 +33,15 @@ def test_submit_then_open_and_print_the_approval_letter(
 
     with (
         queue_of_its_own() as queue,
+        letters_tasks_watched() as finished,
         start_worker(app, queues=[queue], perform_ping_check=False, shutdown_timeout=60),
     ):
         page.goto(f"{live_server.url}/cases/{case.public_id}/clinical/submit/")
         page.get_by_label(re.compile("I acknowledge"), exact=False).check()
         page.get_by_role("button", name="SUBMIT CASE").click()
         expect(page.get_by_role("status")).to_have_text("Your case has been Approved.")
-        wait_for_letters(case)
+        event = StatusEvent.objects.get(case=case, to_status=Case.Status.APPROVED)
+        wait_for_letters(finished, event, 2)
 
     case.refresh_from_db()
     assert case.status == Case.Status.APPROVED

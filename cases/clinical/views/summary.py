@@ -19,6 +19,7 @@ from cases.clinical.forms.finishing import DuplicateForm
 from cases.clinical.submission import case_submitted_for_view
 from cases.errors import CaseError
 from cases.models import Case
+from cases.pdf import pdf_from_html
 from cases.wizard import steps
 from cases.wizard.services.duplicate import (
     KEEP_PROGRAM,
@@ -93,18 +94,9 @@ def summary(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def summary_pdf_bytes(case: Case) -> bytes:
-    """The summary as a PDF. The page is self-contained: WeasyPrint fetches nothing (no
-    file, no network). Imported here: loading WeasyPrint costs every process that never
-    prints."""
-    from weasyprint import HTML, URLFetcher
-
-    class NothingFetched(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError("The summary PDF fetches no resources.")
-
+    """The summary as a PDF (a self-contained page: WeasyPrint fetches nothing)."""
     context = {**_summary_context(case), "portal_name": settings.PORTAL_NAME}
-    html = render_to_string(SUMMARY_PDF_TEMPLATE, context)
-    return HTML(string=html, url_fetcher=NothingFetched()).write_pdf()
+    return pdf_from_html(render_to_string(SUMMARY_PDF_TEMPLATE, context))
 
 
 @require_GET

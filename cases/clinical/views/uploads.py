@@ -10,8 +10,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from accounts.models import AccessEvent
-from accounts.services import access_event_record
 from cases.clinical.uploads import CONTENT_TYPES, upload_for_download
+from cases.files import private_file_response
 from cases.models import Upload
 
 
@@ -19,20 +19,15 @@ from cases.models import Upload
 def download(request: HttpRequest, public_id: UUID, upload_id: UUID) -> FileResponse:
     try:
         upload = upload_for_download(user=request.user, public_id=public_id, upload_id=upload_id)
-        content = upload.file.open("rb")
-    except (Upload.DoesNotExist, FileNotFoundError) as error:
+    except Upload.DoesNotExist as error:
         raise Http404("No such document.") from error
-    access_event_record(
+    return private_file_response(
         request=request,
-        user=request.user,
-        action=AccessEvent.Action.DOWNLOAD,
+        file=upload.file,
+        filename=upload.original_name,
+        content_type=CONTENT_TYPES[upload.kind],
+        as_attachment=True,
         subject_type=AccessEvent.SubjectType.UPLOAD,
         subject_id=upload.pk,
         member=upload.case.member,
-    )
-    return FileResponse(
-        content,
-        as_attachment=True,
-        filename=upload.original_name,
-        content_type=CONTENT_TYPES[upload.kind],
     )

@@ -1,6 +1,9 @@
 """VIEW CORRESPONDENCE / UPLOADS & FAXES: the case's provider letters and uploads for its
 office only, each letter opened inline as the PDF stored; every read in the access log."""
 
+import re
+import uuid
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -11,6 +14,7 @@ from cases.letters.services import letters_render
 from cases.models import Case, Letter, StatusEvent, Upload
 from cases.models.pathways import Outcome
 from tests.cases.letters.conftest import pdf_text, ready, submitted
+from tests.cases.lookup.conftest import assert_not_found_alike
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +206,51 @@ def test_signed_out_users_go_to_the_login(client, approved):
     assert reverse("accounts:login") in response["Location"]
     response = client.get(letter_url(approved, provider_letter(approved)))
     assert response.status_code == 302
+
+
+def test_uploads_and_faxes_opens_the_pages_uploads_section(office_client, approved):
+    # The result page's UPLOADS & FAXES links to #uploads: the section must carry that id.
+    page = office_client.get(correspondence_url(approved)).content.decode()
+    assert re.search(r'<section[^>]*\bid="uploads"', page)
+    assert "CONFIDENTIALITY NOTICE" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "takes_clinical"),
+    [
+        (Case.Status.IN_REVIEW, True),
+        (Case.Status.HOLD, True),
+        (Case.Status.APPROVED, False),
+        (Case.Status.DENIED, False),
+        (Case.Status.CANCELLED, False),
+    ],
+)
+def test_upload_additional_clinical_is_offered_while_the_case_takes_it(
+    office_client, world, status, takes_clinical
+):
+    case, _event = submitted(world, outcome=Outcome.REVIEW)
+    Case.objects.filter(pk=case.pk).update(status=status)
+    page = office_client.get(correspondence_url(case)).content.decode()
+    upload = reverse("cases:upload-clinical", kwargs={"public_id": case.public_id})
+    assert (upload in page) is takes_clinical
+
+
+def test_another_offices_case_answers_as_one_that_does_not_exist(outsider_client, approved):
+    letter = provider_letter(approved)
+    nobody = uuid.uuid4()
+    assert_not_found_alike(
+        outsider_client.get(correspondence_url(approved)),
+        outsider_client.get(reverse("cases:correspondence", kwargs={"public_id": nobody})),
+        theirs_id=approved.public_id,
+        unknown_id=nobody,
+    )
+    unknown_letter = reverse(
+        "cases:letter-pdf", kwargs={"public_id": nobody, "letter_id": letter.public_id}
+    )
+    assert_not_found_alike(
+        outsider_client.get(letter_url(approved, letter)),
+        outsider_client.get(unknown_letter),
+        theirs_id=approved.public_id,
+        unknown_id=nobody,
+    )
+    assert not AccessEvent.objects.exists()

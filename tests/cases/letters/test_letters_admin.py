@@ -6,6 +6,8 @@ import io
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -179,3 +181,22 @@ def test_office_users_cannot_reach_the_letters_admin(office_client, two_cases):
     response = office_client.get(reverse("admin:cases_letter_pdf", args=[first["member"].pk]))
     assert response.status_code == 302
     assert not AccessEvent.objects.exists()
+
+
+def test_print_batch_reads_and_logs_in_the_same_few_queries_however_many_letters(
+    admin_client_logged_in, two_cases, world
+):
+    first, second = two_cases
+
+    def queries_to_print(letters) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = action(admin_client_logged_in, "print_batch", letters)
+        assert response.status_code == 200
+        return len(queries)
+
+    two = queries_to_print([first["member"], second["member"]])
+    more = [make_letters(world)["member"] for _ in range(3)]
+    five = queries_to_print([first["member"], second["member"], *more])
+
+    assert five == two
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.PRINT).count() == 7

@@ -8,6 +8,7 @@ import hashlib
 import threading
 
 import pytest
+from celery.signals import task_retry
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -354,3 +355,45 @@ def test_a_notice_the_mail_server_refused_is_sent_by_the_retry(world, settings, 
     assert letters_render_task(event.pk) == 0
     assert len(mailoutbox) == 1
     assert Letter.objects.get(pk=provider.pk).notice_sent_at is not None
+
+
+def test_the_queues_are_worked_oldest_first_whatever_the_case(world):
+    first_case, first_event = submitted(world, notify_by_email=False)
+    second_case, second_event = submitted(world, notify_by_email=False)
+    later_case, later_event = submitted(world, notify_by_email=False)
+    # The newest case's letters are made first: they have waited longest.
+    for event in (later_event, first_event, second_event):
+        letters_render(status_event_id=event.pk)
+
+    oldest_first = [later_case.pk, first_case.pk, second_case.pk]
+    assert [letter.case_id for letter in mail_queue()] == oldest_first
+    assert [letter.case_id for letter in fax_queue()] == oldest_first
+
+
+def test_celerys_own_retry_after_a_refused_notice_makes_no_second_letter(
+    world, settings, media_root, mailoutbox
+):
+    _case, event = submitted(world)
+    # The first run meets a mail server that is not there (the connection is refused); the
+    # server is back by the time Celery retries.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 5
+    retries = []
+
+    def mail_server_back(sender=None, reason=None, **kwargs):
+        retries.append(reason)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    task_retry.connect(mail_server_back, sender=letters_render_task, weak=False)
+    try:
+        result = letters_render_task.apply(args=(event.pk,))
+    finally:
+        task_retry.disconnect(mail_server_back, sender=letters_render_task)
+
+    # Retried by the task's own policy (a refused connection is transient), once.
+    assert len(retries) == 1 and isinstance(retries[0].exc, OSError)
+    assert result.successful() and result.get() == 0
+    assert sorted(letters_of(event)) == ["member", "provider"]
+    assert len(stored_files(media_root)) == 2
+    assert len(mailoutbox) == 1
+    assert letters_of(event)["provider"].notice_sent_at is not None

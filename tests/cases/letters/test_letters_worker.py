@@ -3,57 +3,19 @@ message reaches the worker, and the letters' rows and PDFs appear (with the e-ma
 a message the broker lost is sent again by the sweep."""
 
 import datetime as dt
-import queue
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
 from django.utils import timezone
 
 from cases.clinical.submission import case_submit
-from cases.letters.services import letters_missing_queue
-from cases.letters.tasks import letters_render_task
+from cases.letters.services import letters_missing_queue, letters_render
 from cases.models import Case, Letter, StatusEvent
 from portal.celery import app
 from tests.cases.letters.conftest import PLAIN_KNEE_MRI, pdf_text, ready, stored_files, submitted
+from tests.cases.letters.watch import letters_tasks_watched, wait_for_letters
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@contextmanager
-def letters_tasks_watched() -> Iterator[queue.Queue]:
-    """The status event ids of every letters task the in-process worker finishes."""
-    finished: queue.Queue = queue.Queue()
-
-    def on_postrun(sender=None, args=(), state=None, **kwargs):
-        if sender is not None and sender.name == letters_render_task.name and state == "SUCCESS":
-            finished.put(args[0])
-
-    task_postrun.connect(on_postrun, weak=False)
-    try:
-        yield finished
-    finally:
-        task_postrun.disconnect(on_postrun)
-
-
-def wait_for_letters(finished: queue.Queue, event, count, timeout=90) -> list[Letter]:
-    """Block until the worker has finished the letters task of `event` (no polling), then
-    the event's letters, which must be `count`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            done = finished.get(timeout=max(deadline - time.monotonic(), 0.001))
-        except queue.Empty as error:
-            message = f"the worker made no letters for {event} in {timeout} s"
-            raise AssertionError(message) from error
-        if done == event.pk:
-            break
-    letters = list(Letter.objects.filter(status_event=event).order_by("recipient"))
-    assert len(letters) == count
-    return letters
 
 
 def purge(queue: str) -> None:
@@ -108,4 +70,24 @@ def test_letters_whose_message_was_lost_are_queued_again_by_the_sweep(
         wait_for_letters(finished, lost, 2)
     assert not Letter.objects.filter(status_event=recent).exists()
     # Once made, nothing is queued again.
+    assert letters_missing_queue(now=timezone.now()) == 0
+
+
+def test_an_event_that_lacks_one_recipients_letter_is_queued_again(
+    world, media_root, private_queue
+):
+    _case, event = submitted(world)
+    StatusEvent.objects.filter(pk=event.pk).update(at=timezone.now() - dt.timedelta(minutes=30))
+    purge(private_queue)
+    letters_render(status_event_id=event.pk)
+    # The worker stopped after the provider's letter: the member's is missing.
+    Letter.objects.filter(status_event=event, recipient=Letter.Recipient.MEMBER).delete()
+
+    assert letters_missing_queue(now=timezone.now()) == 1
+    with (
+        letters_tasks_watched() as finished,
+        start_worker(app, queues=[private_queue], perform_ping_check=False, shutdown_timeout=60),
+    ):
+        member, provider = wait_for_letters(finished, event, 2)
+    assert member.recipient == Letter.Recipient.MEMBER and provider.recipient == "provider"
     assert letters_missing_queue(now=timezone.now()) == 0

@@ -1,6 +1,7 @@
 """Submitted cases for Authorization Lookup's tests (SUBMIT CASE itself makes them), a clean
 rate limiter for each test and a temporary MEDIA_ROOT for the uploads."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,18 @@ def url(name: str, case: Case) -> str:
 
 def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def answer_text(response, public_id) -> str:
+    """A response's page with the case's id, the CSRF token and the session's clock blanked:
+    what must read alike for another office's case and a case that does not exist."""
+    page = response.content.decode().replace(str(public_id), "ID")
+    page = re.sub(r'"X-CSRFToken": "[^"]*"', '"X-CSRFToken": ""', page)
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', page)
+    return re.sub(r'(data-session-[a-z-]+-seconds)="\d+"', r'\1=""', page)
+
+
+def assert_not_found_alike(theirs, unknown, *, theirs_id, unknown_id) -> None:
+    """Another office's case answers exactly as a case that does not exist."""
+    assert theirs.status_code == unknown.status_code == 404
+    assert answer_text(theirs, theirs_id) == answer_text(unknown, unknown_id)

@@ -3,6 +3,7 @@ only the office's submitted cases, every view and print logged, the same few que
 the number of procedure lines."""
 
 import io
+import uuid
 
 import pytest
 from django.utils import timezone
@@ -13,7 +14,7 @@ from cases.clinical.submission import case_submit
 from cases.models import Case, ProcedureLine, StatusEvent
 from cases.models.pathways import Outcome
 from tests.cases.clinical.test_submission import ready
-from tests.cases.lookup.conftest import submitted, url
+from tests.cases.lookup.conftest import assert_not_found_alike, submitted, url
 from tests.factories.eligibility import ProcedureCodeFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,26 @@ def test_print_gives_the_result_as_a_pdf(office_client, world, outcome):
     assert "VIEW CORRESPONDENCE" not in text and "UPLOAD ADDITIONAL" not in text
     assert logged(world, case, "print") == 1
     assert logged(world, case, "view") == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("authorization", "get"),
+        ("authorization-pdf", "get"),
+        ("upload-clinical", "get"),
+        ("upload-clinical", "post"),
+    ],
+)
+def test_another_offices_case_answers_as_one_that_does_not_exist(
+    outsider_client, world, name, method
+):
+    case = submitted(world, outcome=Outcome.REVIEW)
+    nobody = Case(public_id=uuid.uuid4())
+    send = getattr(outsider_client, method)
+
+    theirs = send(url(name, case))
+    unknown = send(url(name, nobody))
+
+    assert_not_found_alike(theirs, unknown, theirs_id=case.public_id, unknown_id=nobody.public_id)
+    assert not AccessEvent.objects.exists()

@@ -3,8 +3,10 @@
 
 import datetime as dt
 import itertools
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from cases.models import Case, ProcedureLine
@@ -82,3 +84,15 @@ def people(world):
         "zulu_site": SiteFactory(name="Zulu Radiology", zip_code="37067"),
         "ct_head": ProcedureCodeFactory(code="70450", short_description="CT HEAD/BRAIN W/O DYE"),
     }
+
+
+def filters_post(client, url, query, filter_names) -> str:
+    """Post the filters in `query` as the list's filter form does (they are kept in the session)
+    and return the rest of `query`, the address's part (sort, page...), as a query string."""
+    params = QueryDict(query.lstrip("?"))
+    filters = {name: params.getlist(name) for name in params if name in filter_names}
+    address = {name: params.getlist(name) for name in params if name not in filter_names}
+    response = client.post(url, filters)
+    assert response.status_code == 302
+    assert response["Location"].startswith(url)
+    return "?" + urlencode(address, doseq=True) if address else ""

@@ -68,6 +68,14 @@ class InProcessSession:
         answer = self.client.get(path, headers=headers or {})
         return Response(answer.status_code, answer.content, "", 0.0, None, "GET", path)
 
+    def post(self, path, fields, *, headers=None):
+        answer = self.client.post(path, fields, headers=headers or {})
+        return Response(answer.status_code, answer.content, "", 0.0, None, "POST", path)
+
+    def csrf_token(self, path):
+        assert self.client.get(path).status_code == 200
+        return "not checked by the test client"
+
 
 def test_every_kind_of_request_of_the_scenarios_shows_its_page(world, client):
     data = tracking.TrackingData.from_output(

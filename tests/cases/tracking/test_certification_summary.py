@@ -18,11 +18,12 @@ from accounts.models import AccessEvent
 from cases.clinical.submission import case_submit
 from cases.models import Case
 from cases.tracking import selectors
+from cases.tracking.filters import SUMMARY_FILTERS
 from cases.tracking.forms import DATE_OUT_OF_RANGE, NPI_DIGITS, RANGE_EMPTY, RANGE_REVERSED
 from cases.tracking.selectors import SUMMARY_COLUMNS
 from cases.wizard.drafts import draft_start
 from tests.cases.clinical.test_submission import ready
-from tests.cases.tracking.conftest import submitted
+from tests.cases.tracking.conftest import filters_post, submitted
 from tests.conftest import VerifiedClient
 from tests.factories.accounts import UserFactory
 
@@ -34,7 +35,9 @@ ZONE = ZoneInfo(settings.TIME_ZONE)
 
 
 def page(client, query="", **headers):
-    response = client.get(URL + query, **headers)
+    """The page after the filters in `query` were posted, its address the rest of `query`."""
+    address = filters_post(client, URL, query, SUMMARY_FILTERS)
+    response = client.get(URL + address, **headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -120,8 +123,9 @@ def test_a_user_without_an_office_gets_404(client):
     assert client.get(reverse("cases:certification-summary-export")).status_code == 404
 
 
-def test_post_is_not_allowed(office_client):
-    assert office_client.post(URL).status_code == 405
+def test_only_get_and_post(office_client):
+    assert office_client.put(URL).status_code == 405
+    assert office_client.post(reverse("cases:certification-summary-export")).status_code == 405
 
 
 # --- the filter boxes and Search.. ------------------------------------------------------------
@@ -402,11 +406,15 @@ def test_empty_values_sort_last_either_way(office_client, world, sortable):
     )
 
 
-def test_the_header_links_sort_the_other_way_and_keep_the_filters(office_client, sortable):
-    html = page(office_client, "?member_last_name=a&sort=case_number&dir=asc")
+def test_the_header_links_sort_the_other_way_and_the_filters_stay(office_client, sortable):
+    low, high = sortable
+    html = page(office_client, "?member_last_name=z&sort=case_number&dir=asc&per_page=25")
     assert 'aria-sort="ascending"' in html
-    assert "?member_last_name=a&amp;sort=case_number&amp;dir=desc" in html
-    assert "?member_last_name=a&amp;sort=site_name&amp;dir=asc" in html
+    assert "?sort=case_number&amp;dir=desc&amp;per_page=25" in html
+    assert "?sort=site_name&amp;dir=asc&amp;per_page=25" in html
+    # Following a link, the filter (kept in the session) still applies.
+    response = office_client.get(URL + "?sort=case_number&dir=desc&per_page=25")
+    assert body_rows(response.content.decode()) == numbers(high)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -484,10 +492,14 @@ def test_an_npi_must_be_digits(office_client, many):
     assert len(body_rows(html)) == 10
 
 
-def test_the_pager_links_keep_the_filters_and_the_sort(office_client, many):
+def test_the_pager_links_keep_the_sort_and_the_filters_stay(office_client, world, many):
+    other = submitted(world, case_number="999000001")
     html = page(office_client, "?case_number=43&sort=case_number&dir=asc&page=2")
-    assert "?case_number=43&amp;sort=case_number&amp;dir=asc&amp;page=3" in html
-    assert "?case_number=43&amp;sort=case_number&amp;dir=asc&amp;page=1" in html
+    assert "?sort=case_number&amp;dir=asc&amp;page=3" in html
+    assert "?sort=case_number&amp;dir=asc&amp;page=1" in html
+    last = office_client.get(URL + "?sort=case_number&dir=asc&page=3").content.decode()
+    assert body_rows(last) == numbers(*sorted(many, key=lambda case: case.case_number)[20:])
+    assert other.case_number not in last
 
 
 # --- htmx and no JavaScript -------------------------------------------------------------------
@@ -512,9 +524,9 @@ def test_the_response_varies_on_hx_request(office_client, many):
 
 def test_the_form_works_without_javascript_and_with_htmx(office_client, many):
     html = page(office_client)
-    form = re.search(r'<form id="cs-filters".*?>', html, re.DOTALL).group(0)
-    assert 'method="get"' in form and f'action="{URL}"' in form
-    assert f'hx-get="{URL}"' in form and 'hx-push-url="true"' in form
+    form = re.search(r'<form id="cs-filters".*?</form>', html, re.DOTALL).group(0)
+    assert 'method="post"' in form and f'action="{URL}"' in form
+    assert f'hx-post="{URL}"' in form and 'name="csrfmiddlewaretoken"' in form
     assert '<button type="submit" class="btn btn-primary">Submit</button>' in html
     # The boxes under the columns belong to the same form, keep their value across htmx swaps.
     assert html.count('form="cs-filters"') >= 6 + 3
@@ -568,8 +580,9 @@ FILTERS = [
 
 
 def _queries(office_client, query):
+    address = filters_post(office_client, URL, query, SUMMARY_FILTERS)
     with CaptureQueriesContext(connection) as captured:
-        page(office_client, query)
+        assert office_client.get(URL + address).status_code == 200
     return len(captured)
 
 
@@ -580,8 +593,11 @@ def test_the_same_few_queries_whatever_the_filter_sort_and_page_size(
     counts = {query: _queries(office_client, query) for query in FILTERS}
     assert len(set(counts.values())) == 1, counts
     # The session, the user, the device, the office; the count, the ids, the rows; the log.
+    address = filters_post(
+        office_client, URL, "?q=win&status=approved&per_page=100&sort=site_name", SUMMARY_FILTERS
+    )
     with django_assert_max_num_queries(9):
-        page(office_client, "?q=win&status=approved&per_page=100&sort=site_name")
+        office_client.get(URL + address)
 
 
 @pytest.mark.parametrize("few", [0, 1000])
@@ -597,3 +613,78 @@ def test_many_or_few_matches_give_the_same_page(office_client, many, monkeypatch
         "?member_last_name=win&page=3": many[20:],
     }[query]
     assert body_rows(page(office_client, query)) == numbers(*expected)
+
+
+# --- the filters: posted, kept in the session, never in an address ------------------------------
+
+
+def _addresses(html):
+    """Every address the page links to or asks htmx for."""
+    return re.findall(r'(?:href|hx-get|hx-post|action|hx-push-url)="([^"]*)"', html)
+
+
+def test_a_filter_post_redirects_to_an_address_without_the_filters(office_client, spread):
+    response = office_client.post(
+        URL, {"member_last_name": "Adams", "q": "zim", "sort": "site_name", "per_page": "25"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?sort=site_name&per_page=25"
+    html = office_client.get(response["Location"]).content.decode()
+    assert body_rows(html) == []  # Adams and "zim" match no case together
+    assert 'value="Adams"' in html and 'value="zim"' in html
+    for address in _addresses(html):
+        assert "adams" not in address.lower() and "zim" not in address.lower()
+
+
+def test_filters_put_in_an_address_are_ignored(office_client, spread):
+    html = page(office_client, "?sort=case_number&dir=asc")
+    everything = body_rows(html)
+    assert len(everything) == 4
+    tampered = office_client.get(URL + "?member_last_name=zimmer&sort=case_number&dir=asc")
+    assert body_rows(tampered.content.decode()) == everything
+    export = office_client.get(reverse("cases:certification-summary-export") + "?q=zimmer")
+    assert b"".join(export.streaming_content).decode().count("\n") == 1 + 4
+
+
+def test_htmx_posts_answer_the_results_and_push_an_address_without_filters(office_client, spread):
+    response = office_client.post(
+        URL,
+        {"member_last_name": "zim", "sort": "case_number", "dir": "asc", "page": "3"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert body_rows(html) == numbers(spread["z"])
+    # Back to page 1; the sort stays.
+    assert response["HX-Push-Url"] == f"{URL}?sort=case_number&dir=asc"
+
+
+def test_clear_forgets_the_filters_and_keeps_the_sort(office_client, spread):
+    assert len(body_rows(page(office_client, "?member_last_name=zim"))) == 1
+    response = office_client.post(URL, {"action": "clear", "sort": "case_number", "dir": "asc"})
+    assert response["Location"] == f"{URL}?sort=case_number&dir=asc"
+    html = office_client.get(response["Location"]).content.decode()
+    assert body_rows(html) == numbers(spread["a"], spread["z"], spread["w"], spread["d"])
+    assert 'value="zim"' not in html
+
+
+def test_the_filters_are_the_sessions_own(office_client, world, spread):
+    page(office_client, "?member_last_name=zim")
+    other_session = VerifiedClient()
+    other_session.force_login(world.user)
+    assert len(body_rows(other_session.get(URL).content.decode())) == 4
+
+
+def test_a_post_without_the_csrf_token_is_refused(world, spread):
+    client = VerifiedClient(enforce_csrf_checks=True)
+    client.force_login(world.user)
+    assert client.post(URL, {"member_last_name": "zim"}).status_code == 403
+
+
+def test_a_tampered_session_value_is_ignored(office_client, spread):
+    session = office_client.session
+    session["tracking:certification-summary"] = {"member_last_name": "zim", "status": [7]}
+    session.save()
+    html = office_client.get(URL).content.decode()
+    assert len(body_rows(html)) == 4

@@ -13,12 +13,14 @@ from django.urls import reverse
 from accounts.models import AccessEvent
 from cases.models import Case
 from cases.tracking.export import EXPORT_COLUMNS, cell_safe
-from tests.cases.tracking.conftest import submitted
+from cases.tracking.filters import SUMMARY_FILTERS
+from tests.cases.tracking.conftest import filters_post, submitted
 from tests.factories.eligibility import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("cases:certification-summary-export")
+SUMMARY_URL = reverse("cases:certification-summary")
 ZONE = ZoneInfo(settings.TIME_ZONE)
 HEADER = [
     "Authorization Number",
@@ -36,7 +38,9 @@ HEADER = [
 
 
 def export(client, query=""):
-    response = client.get(URL + query)
+    """The export after the filters in `query` were posted on Certification Summary."""
+    address = filters_post(client, SUMMARY_URL, query, SUMMARY_FILTERS)
+    response = client.get(URL + address)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="certification-summary.csv"'
@@ -133,7 +137,11 @@ def test_cell_safe_leaves_ordinary_values_alone():
     assert cell_safe("=1") == "'=1"
 
 
-def test_the_summary_links_to_the_export_with_its_filters(office_client, world):
-    submitted(world)
-    html = office_client.get(reverse("cases:certification-summary") + "?status=approved&page=2")
-    assert f"{URL}?status=approved" in html.content.decode()
+def test_the_summary_links_to_the_export_with_its_sort_and_its_filters_apply(office_client, world):
+    approved = submitted(world)
+    submitted(world, status=Case.Status.DENIED)
+    filters_post(office_client, SUMMARY_URL, "?status=approved", SUMMARY_FILTERS)
+    html = office_client.get(SUMMARY_URL + "?sort=site_name&dir=desc&page=2").content.decode()
+    assert f'href="{URL}?sort=site_name&amp;dir=desc"' in html
+    rows = export(office_client, "?status=approved")
+    assert [row[1] for row in rows[1:]] == [approved.case_number]

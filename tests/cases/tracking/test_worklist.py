@@ -3,6 +3,7 @@ each row to the case's authorization page; htmx gets the list alone, no JavaScri
 own; only the office's submitted cases; logged."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -11,9 +12,10 @@ from django.utils import timezone
 from accounts.models import AccessEvent
 from cases.clinical.submission import case_submit
 from cases.models import Case
+from cases.tracking.filters import WORKLIST_FILTERS
 from cases.tracking.selectors import WORKLIST_PER_PAGE
 from tests.cases.clinical.test_submission import ready
-from tests.cases.tracking.conftest import submitted
+from tests.cases.tracking.conftest import filters_post, submitted
 from tests.conftest import VerifiedClient
 from tests.factories.accounts import UserFactory
 
@@ -37,7 +39,10 @@ COLUMNS = [
 
 
 def get(client, url, query="", **headers):
-    response = client.get(url + query, **headers)
+    """`url` after the search in `query` was posted (kept in the session), its address the rest
+    of `query` (the tab and the page)."""
+    address = filters_post(client, URL, query, WORKLIST_FILTERS)
+    response = client.get(url + address, **headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -87,9 +92,10 @@ def test_home_keeps_the_providers_warning(office_client, world):
 
 def test_home_of_a_user_without_an_office_has_no_worklist(client):
     client.force_login(UserFactory())
-    html = get(client, HOME)
-    assert "My Worklist" not in html
+    html = client.get(HOME).content.decode()
+    assert "Home" in html and "My Worklist" not in html
     assert client.get(URL).status_code == 404
+    assert client.post(URL, {"q": "win"}).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -170,7 +176,7 @@ def test_htmx_gets_the_worklist_alone_and_no_javascript_a_page(office_client, wo
     assert "<title>My Worklist" in page
     # The search box: htmx as one types, a Search button without JavaScript.
     assert 'hx-trigger="input changed delay:400ms, search"' in page
-    assert f'method="get" action="{URL}"' in page
+    assert f'method="post" action="{URL}"' in page and f'hx-post="{URL}"' in page
     assert '<button type="submit" class="btn btn-outline-primary">Search</button>' in page
 
 
@@ -193,5 +199,33 @@ def test_the_same_few_queries_whatever_the_tab_and_search(
         submitted(world)
     get(office_client, URL)
     for query in ("?tab=all", "?tab=approved&q=win", "?tab=all&q=737&page=2"):
+        address = filters_post(office_client, URL, query, WORKLIST_FILTERS)
         with django_assert_max_num_queries(9):
-            get(office_client, URL, query, HTTP_HX_REQUEST="true")
+            office_client.get(URL + address, HTTP_HX_REQUEST="true")
+
+
+def test_the_search_is_posted_and_never_in_an_address(office_client, world, people):
+    adams = submitted(world, member=people["adams"])
+    winter = submitted(world)
+    response = office_client.post(URL, {"tab": "all", "q": "adams", "page": "2"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{URL}?tab=all"
+    html = office_client.get(HOME).content.decode()
+    # Home shows the default tab with the kept search.
+    assert 'value="adams"' in html
+    page = office_client.get(response["Location"]).content.decode()
+    assert shown(page, adams, winter) == [adams.case_number]
+    for address in re.findall(r'(?:href|hx-get|hx-post|action)="([^"]*)"', page):
+        assert "adams" not in address.lower()
+    # A search put in an address is ignored.
+    tampered = office_client.get(URL + "?tab=all&q=winter").content.decode()
+    assert shown(tampered, adams, winter) == [adams.case_number]
+
+
+def test_htmx_search_answers_the_worklist_alone(office_client, world, people):
+    adams = submitted(world, member=people["adams"])
+    winter = submitted(world)
+    response = office_client.post(URL, {"tab": "approved", "q": "win"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="my-worklist"')
+    assert shown(html, adams, winter) == [winter.case_number]
