@@ -30,6 +30,15 @@ class User(AbstractUser):
     reviewer_role = models.CharField(
         max_length=20, choices=ReviewerRole.choices, blank=True, default=ReviewerRole.NONE
     )
+    # A reviewer's programs: the medical review queue shows their cases.
+    review_programs = models.ManyToManyField(
+        "eligibility.Program", blank=True, related_name="reviewers"
+    )
+    is_review_lead = models.BooleanField(
+        "review queue lead",
+        default=False,
+        help_text="Warned of the cases of their programs due within 24 hours.",
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

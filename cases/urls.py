@@ -36,4 +36,6 @@ urlpatterns = [
     path("", include("cases.letters.urls")),
     path("", include("cases.lookup.urls")),
     path("", include("cases.post_decision.urls")),
+    # Medical review: the reviewers' queue and case screen (cases.review).
+    path("", include("cases.review.urls")),
 ]

@@ -14,6 +14,8 @@ CASE_PAGE_SECTIONS = {
     "cases:p2p-availability": "authorization-lookup",
     "cases:reconsideration-request": "authorization-lookup",
     "cases:appeal-request": "authorization-lookup",
+    "cases:review-queue": "review-queue",
+    "cases:review-case": "review-queue",
 }
 
 

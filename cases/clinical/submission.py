@@ -108,7 +108,7 @@ def case_submit(*, user: User, public_id: UUID, now: dt.datetime) -> Case:
 
 def _decide(case: Case, *, user: User, now: dt.datetime) -> StatusEvent:
     approve = case.pathway_outcome == Outcome.APPROVE
-    numbers = _sequence_next(
+    numbers = sequence_next(
         "cases_case_number_seq", *(("cases_authorization_number_seq",) if approve else ())
     )
     case.case_number = str(numbers[0])
@@ -122,13 +122,19 @@ def _decide(case: Case, *, user: User, now: dt.datetime) -> StatusEvent:
         case.expiration_date = case.review_date + dt.timedelta(days=_rule(case, "validity_days"))
         fields += ["authorization_number", "review_date", "expiration_date"]
         # Approved as requested: every line's quantity.
-        case.procedure_lines.update(quantity_approved=F("quantity_requested"))
+        case.procedure_lines.update(
+            quantity_approved=F("quantity_requested"), decision=ProcedureLine.Decision.APPROVED
+        )
         reason = APPROVED_REASON
     else:
         case.status = Case.Status.IN_REVIEW
         case.due_at = decision_due_at(case, now=now)
         case.p2p_required = case.pathway_outcome == Outcome.REVIEW_P2P
-        fields += ["due_at", "p2p_required"]
+        # A request of a service already performed is a retrospective review.
+        case.review_level = (
+            Case.ReviewLevel.RETROSPECTIVE if case.service_performed else Case.ReviewLevel.INITIAL
+        )
+        fields += ["due_at", "p2p_required", "review_level"]
         reason = IN_REVIEW_REASON
     case.save(update_fields=fields)
     return StatusEvent.objects.create(
@@ -167,7 +173,7 @@ def _portal_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
-def _sequence_next(*sequences: str) -> tuple[int, ...]:
+def sequence_next(*sequences: str) -> tuple[int, ...]:
     # Sequence names are constants of this module, never input.
     columns = ", ".join(f"nextval('{name}')" for name in sequences)
     with connection.cursor() as cursor:

@@ -32,7 +32,7 @@ from django.utils import timezone
 from cases.letters.notices import letter_notice_send
 from cases.letters.rendering import letter_pdf_bytes, letter_recipients
 from cases.letters.tasks import letters_render_task
-from cases.models import Case, Letter, ProcedureLine, StatusEvent
+from cases.models import Case, Determination, Letter, ProcedureLine, StatusEvent
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,28 @@ PRINT_BATCH_MAX = 500
 def letter_kind_for(event: StatusEvent, kind: str | None = None) -> str | None:
     """The kind of the event's letters (`kind` overrides the status's, for outcomes that are
     not a status of their own: reconsideration, appeal, alternative recommendation), or None
-    when it has no letter for anyone."""
-    kind = kind or KIND_BY_STATUS.get(event.to_status)
+    when it has no letter for anyone. Without `kind` (the sweep sends lost messages again
+    without it) the event's determination tells those outcomes apart."""
+    kind = kind or _determination_kind(event) or KIND_BY_STATUS.get(event.to_status)
     if kind is None or kind not in Letter.Kind.values or not letter_recipients(kind):
         return None
     return kind
+
+
+def _determination_kind(event: StatusEvent) -> str | None:
+    found = (
+        Determination.objects.filter(status_event=event)
+        .values_list("review_level", "outcome")
+        .first()
+    )
+    if found is None:
+        return None
+    level, outcome = found
+    if outcome == Determination.Outcome.ALTERNATIVE:
+        return Letter.Kind.ALTERNATIVE
+    if level in (Case.ReviewLevel.RECONSIDERATION, Case.ReviewLevel.APPEAL):
+        return Letter.Kind(level)
+    return None
 
 
 def letters_queue(event: StatusEvent, *, kind: str | None = None) -> bool:

@@ -20,7 +20,6 @@ from django.http import HttpRequest
 from accounts.models import AccessEvent, User
 from accounts.services import access_event_record
 from accounts.signin import ratelimit
-from cases.clinical.submission import decision_due_at
 from cases.clinical.uploads import uploads_discard
 from cases.errors import CaseError
 from cases.lookup.selectors import (
@@ -31,13 +30,15 @@ from cases.lookup.selectors import (
     cases_by_number_for,
 )
 from cases.models import Case, StatusEvent, Upload
+from cases.review.holds import INFORMATION_RECEIVED_REASON, hold_information_received
 from cases.selectors import cases_for_user
 from eligibility.models import HealthPlan, Member
 
 _MINUTE = 60
 
 ADDITIONAL_REASON = "Additional clinical received"
-BACK_TO_REVIEW_REASON = "Additional clinical received: back to review"
+# The reason of the status event of a held case sent back to review by an upload.
+BACK_TO_REVIEW_REASON = INFORMATION_RECEIVED_REASON
 NO_LONGER_ACCEPTED = (
     "Uploads are no longer accepted for this case (Status: {status}): additional clinical "
     "information can be uploaded only while a case is pending or waiting for additional "
@@ -198,27 +199,23 @@ def additional_clinical_add(
 
 
 def _clinical_received(case: Case, *, user: User, note: str, now: dt.datetime) -> bool:
-    """The status event of additional clinical received; a held case back to review. Returns
-    whether it went back to review."""
-    from_status = case.status
-    back_to_review = from_status == Case.Status.HOLD
-    if back_to_review:
-        case.status = Case.Status.IN_REVIEW
-        case.due_at = decision_due_at(case, now=now)
-        case.save(update_fields=["status", "due_at", "updated_at"])
-    else:
-        # Date Last Updated moves on.
-        case.save(update_fields=["updated_at"])
+    """The status event of additional clinical received; a held case goes back to review
+    (medical review's hold_information_received). Returns whether it went back to review."""
+    if case.status == Case.Status.HOLD:
+        hold_information_received(case, user=user, note=note, now=now)
+        return True
+    # Pending stays pending; Date Last Updated moves on.
+    case.save(update_fields=["updated_at"])
     StatusEvent.objects.create(
         case=case,
-        from_status=from_status,
+        from_status=case.status,
         to_status=case.status,
         by=user,
         at=now,
-        reason=BACK_TO_REVIEW_REASON if back_to_review else ADDITIONAL_REASON,
+        reason=ADDITIONAL_REASON,
         note=note,
     )
-    return back_to_review
+    return False
 
 
 __all__ = [

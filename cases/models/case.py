@@ -54,6 +54,13 @@ class Case(models.Model):
         DENIED = "denied", "Denied"
         CANCELLED = "cancelled", "Cancelled"
 
+    class ReviewLevel(models.TextChoices):
+        # The finer level a reviewer sees of a case in review (the office sees "Pending").
+        INITIAL = "initial", "Initial review"
+        RECONSIDERATION = "reconsideration", "Reconsideration"
+        APPEAL = "appeal", "Appeal"
+        RETROSPECTIVE = "retrospective", "Retrospective review"
+
     class BuildKind(models.TextChoices):
         NEW = "new", "Continue to Build a New Case"
         DATE_EXTENSION = "date_extension", "Date Extension"
@@ -212,6 +219,22 @@ class Case(models.Model):
     # When the medical review's decision is due (urgent 72 hours, standard 7 days by default).
     due_at = models.DateTimeField(null=True, blank=True)
     p2p_required = models.BooleanField("P2P required", default=False)
+    # Medical review (written by the review services only).
+    review_level = models.CharField(max_length=16, choices=ReviewLevel.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    # A nurse reviewer escalated it: only a medical director decides it now.
+    needs_medical_director = models.BooleanField(default=False)
+    hold_due_at = models.DateTimeField(null=True, blank=True)
+    information_received_at = models.DateTimeField(null=True, blank=True)
+    # The hold's due time passed without the information: decide on the original submission.
+    decide_on_original = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -257,6 +280,15 @@ class Case(models.Model):
                 condition=Q(submitted_at__isnull=False),
                 name="case_practitioner_submitted",
             ),
+            # The medical review queue (in review or on hold, urgent first, by due time) and
+            # "Take next case" (the first unassigned case in review of the reviewer's programs).
+            models.Index(
+                fields=["-is_urgent", "due_at"],
+                include=["id", "program", "assigned_to"],
+                condition=Q(status__in=["in_review", "hold"]),
+                name="case_review_queue",
+            ),
+            models.Index(fields=["hold_due_at"], condition=Q(status="hold"), name="case_hold_due"),
         ]
 
     def __str__(self):
@@ -303,6 +335,13 @@ class ProcedureLine(models.Model):
     quantity_requested = models.PositiveIntegerField(default=1)
     quantity_approved = models.PositiveIntegerField(null=True, blank=True)
     modifiers = models.CharField(max_length=20, blank=True)
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+
+    # The line's own decision (a partial approval decides each line).
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
 
     class Meta:
         ordering = ["case", "position"]

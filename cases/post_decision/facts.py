@@ -20,6 +20,9 @@ Status = Case.Status
 # denied).
 ADVERSE = frozenset({Status.DENIED, Status.PARTIALLY_APPROVED})
 UNDECIDED = frozenset({Status.IN_REVIEW, Status.HOLD})
+# The levels of review a request opens: while one is decided, the case is in review (or on
+# hold) again, and the rules read the decision under review.
+REQUEST_LEVELS = frozenset({Case.ReviewLevel.RECONSIDERATION, Case.ReviewLevel.APPEAL})
 
 
 def portal_today(now: dt.datetime) -> dt.date:
@@ -72,6 +75,9 @@ class RequestMade:
 class CaseFacts:
     """Everything the rules read about one case."""
 
+    # The case's status; while a reconsideration or appeal request is decided (the case in
+    # review or on hold at that level), the decision under review (a denial or a partial
+    # approval), so the options stay those of that decision.
     status: str
     line_of_business: str | None  # LineOfBusiness.Kind
     health_plan_name: str

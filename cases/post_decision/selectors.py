@@ -11,9 +11,12 @@ from accounts.models import User
 from cases.models import Case, PostDecisionRequest, ProcedureLine, StatusEvent, Upload
 from cases.post_decision.facts import (
     ADVERSE,
+    REQUEST_LEVELS,
+    UNDECIDED,
     CaseFacts,
     DelegationRules,
     RequestMade,
+    Status,
     portal_today,
 )
 from cases.selectors import cases_for_user
@@ -42,13 +45,27 @@ def _determined_at() -> Subquery:
     return Subquery(_adverse_determinations(OuterRef("pk")).values("at")[:1])
 
 
+def _requests_into_review(case: Case | OuterRef) -> QuerySet[StatusEvent]:
+    """The status events that put a denied or partially approved case back into review (a
+    reconsideration or appeal request), newest first."""
+    return StatusEvent.objects.filter(
+        case=case, to_status=Status.IN_REVIEW, from_status__in=ADVERSE
+    ).order_by("-at", "-pk")
+
+
+def _decision_under_review() -> Subquery:
+    """The decision a reconsideration or appeal being decided is about: the status the last
+    request took the case from."""
+    return Subquery(_requests_into_review(OuterRef("pk")).values("from_status")[:1])
+
+
 def with_post_decision_facts(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Cases with what post_decision_facts reads, in two queries whatever their number: the
-    delegation and its line of business and the plan joined, the determination's time
-    annotated, the requests prefetched."""
+    delegation and its line of business and the plan joined, the determination's time and the
+    decision under review annotated, the requests prefetched."""
     return (
         queryset.select_related("delegation__line_of_business", "health_plan")
-        .annotate(determined_at=_determined_at())
+        .annotate(determined_at=_determined_at(), decision_under_review=_decision_under_review())
         .prefetch_related(
             Prefetch(
                 "post_decision_requests",
@@ -89,7 +106,7 @@ def post_decision_facts(case: Case) -> CaseFacts:
         determined_at = _adverse_determinations(case).values_list("at", flat=True).first()
     delegation = case.delegation
     return CaseFacts(
-        status=case.status,
+        status=_rules_status(case),
         line_of_business=delegation.line_of_business.kind if delegation else None,
         health_plan_name=case.health_plan.name if case.health_plan_id else "",
         date_of_service=case.date_of_service,
@@ -102,6 +119,20 @@ def post_decision_facts(case: Case) -> CaseFacts:
             for made in case.post_decision_requests.all()
         ),
     )
+
+
+def _rules_status(case: Case) -> str:
+    """The case's status, or while a reconsideration or appeal is decided (the case in review
+    or on hold at that level) the decision under review: the request does not make the case
+    undecided for the post-decision rules (an appeal waits for the reconsideration, the
+    reconsideration P2P stays open). Reads the annotation of with_post_decision_facts, else one
+    query."""
+    if case.status not in UNDECIDED or case.review_level not in REQUEST_LEVELS:
+        return case.status
+    under_review = getattr(case, "decision_under_review", _MISSING)
+    if under_review is _MISSING:
+        under_review = _requests_into_review(case).values_list("from_status", flat=True).first()
+    return under_review or case.status
 
 
 def request_supporting_records(case: Case, kind: str) -> QuerySet[Upload]:

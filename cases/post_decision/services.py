@@ -12,9 +12,10 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from cases.clinical.uploads import uploads_discard
 from cases.errors import CaseError
-from cases.models import Case, PostDecisionRequest, Upload
+from cases.models import PostDecisionRequest, Upload
 from cases.post_decision.rules import REQUEST_OPTIONS, request_option
 from cases.post_decision.selectors import SUPPORTING_NOTES, post_decision_facts
+from cases.review.decisions.levels import request_review_open
 from cases.selectors import cases_for_user
 
 NOT_THROUGH_PORTAL = "This request cannot be made through the portal: {message}"
@@ -37,12 +38,15 @@ def post_decision_request_make(
     The rules are checked again under the case's row lock (the page may be old: the date of
     service passed, an appeal came first, the case was decided again); a refusal raises
     CaseError with the reason. A case has one request of each kind: asking again (a double
-    click, a colleague) returns the one already made, with False. A new request touches the
-    case's last update and writes no status event: the status stays as decided until the
-    medical review decides the request, and a status event into a denial or a partial approval
-    is a determination (its letters, the Approval Date, the appeal window all read them). The
-    files of a request not made are removed. Raises Case.DoesNotExist for a draft, an unknown
-    case or another office's case."""
+    click, a colleague) returns the one already made, with False. A new request moves the case
+    back into the medical review queue at its level (cases.review.decisions.levels
+    request_review_open): in review ("Pending" to the office), review level reconsideration or
+    appeal, due by the plan's limits, with a status event "Reconsideration requested" or "Appeal
+    requested". The rules still count from the initial adverse determination (the first status
+    event into a denial or a partial approval), and read the decision under review while the
+    request is decided (cases.post_decision.selectors.post_decision_facts). The files of a
+    request not made are removed. Raises Case.DoesNotExist for a draft, an unknown case or
+    another office's case."""
     if kind not in REQUEST_OPTIONS:
         raise CaseError("Unknown request.")
     try:
@@ -103,5 +107,5 @@ def _request_make(
         upload.post_decision_request = made
         upload.note = SUPPORTING_NOTES[kind]
     Upload.objects.bulk_create(uploads)
-    Case.objects.filter(pk=case.pk).update(updated_at=now)
+    request_review_open(case, made, user=user, now=now)
     return made, True

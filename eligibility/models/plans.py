@@ -100,6 +100,15 @@ class Delegation(models.Model):
     retrospective_window_days = models.PositiveIntegerField(
         default=30, help_text="Days after the date of service a retrospective request is allowed."
     )
+    hold_response_days = models.PositiveIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "Days the office has to send what a hold (Additional Information Required) asks "
+            "for, counted as the standard time limit is; an urgent case's hold is due within "
+            "the urgent hours. The decision's time frame is extended by the hold."
+        ),
+    )
     reconsideration_allowed = models.BooleanField(default=True)
     appeal_window_days = models.PositiveIntegerField(
         default=180, help_text="Days after the determination within which an appeal is accepted."

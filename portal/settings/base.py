@@ -163,12 +163,18 @@ CELERY_BEAT_SCHEDULE = {
     "cases-drafts-expire": {"task": "cases.drafts_expire", "schedule": 5 * 60},
     # Determinations whose letters were never made (a lost message) are queued again.
     "cases-letters-missing": {"task": "cases.letters_missing_queue", "schedule": 5 * 60},
+    # Holds whose due date passed go back to medical review (decide on the original).
+    "cases-review-holds-expire": {"task": "cases.review_holds_expire", "schedule": 5 * 60},
+    # The review leads' warnings of cases due within 24 hours, and the breaches recorded.
+    "cases-review-due-alerts": {"task": "cases.review_due_alerts", "schedule": 5 * 60},
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="portal@example.org")
 # Where the portal answers, for the links in e-mail sent by the workers (no request there).
 PORTAL_URL = env("DJANGO_PORTAL_URL", default="http://127.0.0.1:8000")
+# Where offices fax clinical information a hold asks for (printed on the hold letters).
+PORTAL_CLINICAL_FAX = env("DJANGO_PORTAL_CLINICAL_FAX", default="(800) 555-0143")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

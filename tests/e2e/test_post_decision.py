@@ -89,9 +89,9 @@ def test_a_denied_commercial_case_is_reconsidered_before_its_date_of_service(
         PostDecisionRequest.Kind.RECONSIDERATION,
         "6155484010",
     )
-    # A request changes no status: the denial stays the case's last status event.
-    assert StatusEvent.objects.filter(case=case).latest("pk").reason == "Denied: criteria not met"
-    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+    # The request puts the case back into medical review at the reconsideration level.
+    assert StatusEvent.objects.filter(case=case).latest("pk").reason == "Reconsideration requested"
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
 
     page.get_by_role("link", name="ALL POST DECISION OPTIONS").last.click()
     expect(option_row(page, "reconsideration")).to_contain_text("was requested on")

@@ -79,8 +79,10 @@ def test_criteria_met_approves_with_an_authorization_number_and_the_validity(wor
     assert case.case_number == str(currval("cases_case_number_seq"))
     assert case.authorization_number == f"A{currval('cases_authorization_number_seq')}"
     assert [
-        (line.quantity_requested, line.quantity_approved) for line in case.procedure_lines.all()
-    ] == [(1, 1)]
+        (line.quantity_requested, line.quantity_approved, line.decision)
+        for line in case.procedure_lines.all()
+    ] == [(1, 1, "approved")]
+    assert case.review_level == ""
     assert (case.submitted_at, case.attested_at) == (now, now)
     today = now.astimezone(ZONE).date()
     assert case.review_date == today
@@ -125,7 +127,9 @@ def test_anything_else_goes_to_medical_review_due_in_seven_days(world, outcome, 
     assert case.review_date is None and case.expiration_date is None
     assert case.due_at == now + dt.timedelta(days=7)
     assert case.procedure_lines.get().quantity_approved is None
+    assert case.procedure_lines.get().decision == ""
     assert case.p2p_required is p2p
+    assert case.review_level == Case.ReviewLevel.INITIAL
     (event,) = StatusEvent.objects.filter(case=case).exclude(to_status=Case.Status.DRAFT)
     assert (event.from_status, event.to_status, event.reason) == (
         Case.Status.DRAFT,
@@ -577,3 +581,10 @@ def test_finish_later_on_the_attestation_leaves_the_draft(office_client, world):
     assert response.status_code == 302
     assert response["Location"] == reverse("cases:in-progress")
     assert Case.objects.get(pk=case.pk).submitted_at is None
+
+
+def test_a_service_already_performed_goes_to_retrospective_review(world):
+    case = ready(world, outcome=Outcome.REVIEW)
+    Case.objects.filter(pk=case.pk).update(service_performed=True)
+    case = case_submit(user=world.user, public_id=case.public_id, now=timezone.now())
+    assert Case.objects.get(pk=case.pk).review_level == Case.ReviewLevel.RETROSPECTIVE

@@ -6,15 +6,18 @@ import datetime as dt
 
 import pytest
 
-from cases.models import Case, PostDecisionRequest, StatusEvent
+from accounts.models import User
+from cases.models import Case, Determination, PostDecisionRequest, StatusEvent
+from cases.post_decision import wording
 from cases.post_decision.facts import CaseFacts, DelegationRules, RequestMade
-from cases.post_decision.rules import appeal_until
+from cases.post_decision.rules import P2PLevel, appeal_option, appeal_until, p2p_eligibility
 from cases.post_decision.selectors import (
     case_for_post_decision,
     post_decision_facts,
     with_post_decision_facts,
 )
 from cases.post_decision.services import post_decision_request_make
+from cases.review.decisions import request_decide
 from cases.wizard.drafts import draft_start
 from eligibility.models import LineOfBusiness
 from tests.cases.post_decision.conftest import (
@@ -25,6 +28,7 @@ from tests.cases.post_decision.conftest import (
     line_of_business_set,
     request_made,
 )
+from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,10 +163,83 @@ def test_a_request_made_keeps_the_determination_and_the_appeal_window(world, clo
         now=NOW,
     )
 
-    # The request changes no status: no status event (letters, the lookup's Approval Date and
-    # the appeal window read them as determinations).
-    assert list(StatusEvent.objects.filter(case=case).values_list("pk", flat=True)) == events
+    # The request puts the case back into review with a status event of its own, which is not
+    # a determination: the appeal window still runs from the initial one, and the rules read
+    # the decision under review (a denial), not "in review".
+    new = StatusEvent.objects.filter(case=case).exclude(pk__in=events).get()
+    assert (new.from_status, new.to_status, new.reason) == (
+        Case.Status.DENIED,
+        Case.Status.IN_REVIEW,
+        "Reconsideration requested",
+    )
     loaded = case_for_post_decision(user=world.user, public_id=case.public_id)
+    assert loaded.status == Case.Status.IN_REVIEW
     facts = post_decision_facts(loaded)
+    assert facts.status == Case.Status.DENIED
     assert facts.determined_on == dt.date(2026, 4, 1)
     assert appeal_until(facts) == dt.date(2026, 9, 28)
+    unloaded = post_decision_facts(Case.objects.get(pk=case.pk))
+    assert (unloaded.status, unloaded.determined_on) == (Case.Status.DENIED, dt.date(2026, 4, 1))
+
+
+def test_the_appeal_window_runs_from_the_initial_determination_through_the_requests(world, clock):
+    director = UserFactory(
+        username="medical.director", reviewer_role=User.ReviewerRole.MEDICAL_DIRECTOR
+    )
+    director.review_programs.set([world.radiology])
+    initial = NOW - dt.timedelta(days=100)
+    case = decided(world, determined_at=initial, date_of_service=TODAY + dt.timedelta(days=3))
+    window_end = initial.date() + dt.timedelta(days=180)
+
+    def facts():
+        return post_decision_facts(
+            case_for_post_decision(user=world.user, public_id=case.public_id)
+        )
+
+    post_decision_request_make(
+        user=world.user,
+        public_id=case.public_id,
+        kind=Kind.RECONSIDERATION,
+        contact_name="Dana",
+        contact_phone="6155484010",
+        reason="New X-rays.",
+        now=NOW,
+    )
+    # In review again at the reconsideration level: the window is the initial one, the appeal
+    # waits for the reconsideration, and the P2P is the reconsideration's.
+    during = facts()
+    assert (during.status, during.determined_on) == (Case.Status.DENIED, initial.date())
+    assert appeal_until(during) == window_end
+    appeal = appeal_option(during, now=NOW)
+    assert not appeal.applies
+    assert appeal.message == wording.APPEAL_RECONSIDERATION_OPEN.format(requested="05/12/2026")
+    assert p2p_eligibility(during, now=NOW).level == P2PLevel.RECONSIDERATION
+
+    request_decide(
+        user=director,
+        public_id=case.public_id,
+        now=NOW + dt.timedelta(days=1),
+        outcome=Determination.Outcome.UPHELD,
+        rationale="The new X-rays do not change the criteria.",
+        guideline="Knee imaging guideline",
+        criterion="KNEE-1.2",
+    )
+    after = facts()
+    # The upheld denial is a later adverse event: the window still runs from the first.
+    assert (after.status, after.determined_on) == (Case.Status.DENIED, initial.date())
+    appeal = appeal_option(after, now=NOW + dt.timedelta(days=1))
+    assert appeal.applies and appeal.until == window_end
+
+    post_decision_request_make(
+        user=world.user,
+        public_id=case.public_id,
+        kind=Kind.APPEAL,
+        contact_name="Dana",
+        contact_phone="6155484010",
+        reason="Appealing.",
+        now=NOW + dt.timedelta(days=2),
+    )
+    appealed = facts()
+    assert (appealed.status, appealed.determined_on) == (Case.Status.DENIED, initial.date())
+    assert appeal_until(appealed) == window_end
+    assert Case.objects.get(pk=case.pk).review_level == Case.ReviewLevel.APPEAL

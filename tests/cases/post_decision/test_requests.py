@@ -61,7 +61,7 @@ def url(name, case):
 
 
 def events_of(case) -> list[tuple]:
-    """The case's status events (a request writes none: it changes no status)."""
+    """The case's status events (a request writes one: the case goes back into review)."""
     return list(
         StatusEvent.objects.filter(case=case)
         .order_by("pk")
@@ -70,6 +70,10 @@ def events_of(case) -> list[tuple]:
 
 
 DENIED_EVENT = [(Case.Status.IN_REVIEW, Case.Status.DENIED, "Denied: criteria not met")]
+RECONSIDERATION_EVENT = [
+    (Case.Status.DENIED, Case.Status.IN_REVIEW, "Reconsideration requested"),
+]
+APPEAL_EVENT = [(Case.Status.DENIED, Case.Status.IN_REVIEW, "Appeal requested")]
 
 
 # --- Reconsideration ---------------------------------------------------------------------------
@@ -110,10 +114,16 @@ def test_a_reconsideration_is_requested(world, clock, office_client):
         "6155484010",
         GOOD["reason"],
     )
-    # The status stays as decided, and the determination stays the only status event.
-    assert events_of(case)[-1:] == DENIED_EVENT
+    # The case goes back into the medical review queue, at the reconsideration level, due by
+    # the plan's limits (7 calendar days by default) from the request.
+    assert events_of(case)[-2:] == DENIED_EVENT + RECONSIDERATION_EVENT
     case.refresh_from_db()
-    assert case.status == Case.Status.DENIED and case.updated_at == NOW
+    assert case.status == Case.Status.IN_REVIEW and case.updated_at == NOW
+    assert case.review_level == Case.ReviewLevel.RECONSIDERATION
+    assert case.due_at == NOW + dt.timedelta(days=7)
+    assert case.assigned_to is None
+    event = StatusEvent.objects.filter(case=case).order_by("pk").last()
+    assert (event.by, event.at) == (world.user, NOW)
 
     confirmation = office_client.get(response["Location"])
     text = text_of(confirmation)
@@ -207,7 +217,7 @@ def test_a_double_submit_makes_one_request(world, clock, office_client):
     assert first.status_code == second.status_code == 302
     assert PostDecisionRequest.objects.filter(case=case).count() == 1
     assert PostDecisionRequest.objects.get(case=case).reason == GOOD["reason"]
-    assert events_of(case)[-1:] == DENIED_EVENT
+    assert events_of(case)[-2:] == DENIED_EVENT + RECONSIDERATION_EVENT
     text = text_of(office_client.get(second["Location"]))
     assert "This reconsideration was already requested on 05/12/2026" in text
 
@@ -247,7 +257,8 @@ def test_requests_sent_at_the_same_moment_make_one(world):
     assert sorted(created for _, created in results) == [False, False, False, True]
     assert len({made.pk for made, _ in results}) == 1
     assert PostDecisionRequest.objects.filter(case=case).count() == 1
-    assert events_of(case)[-1:] == DENIED_EVENT
+    # One request, one status event into review.
+    assert events_of(case)[-2:] == DENIED_EVENT + RECONSIDERATION_EVENT
 
 
 def test_the_rules_are_checked_again_when_the_request_is_sent(world, clock, office_client):
@@ -335,8 +346,11 @@ def test_an_appeal_is_requested_on_day_180(world, clock, office_client):
     assert response.status_code == 302
     made = PostDecisionRequest.objects.get(case=case)
     assert made.kind == Kind.APPEAL
-    assert events_of(case)[-1:] == DENIED_EVENT
-    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+    assert events_of(case)[-2:] == DENIED_EVENT + APPEAL_EVENT
+    case.refresh_from_db()
+    assert case.status == Case.Status.IN_REVIEW
+    assert case.review_level == Case.ReviewLevel.APPEAL
+    assert case.due_at == NOW + dt.timedelta(days=7)
     text = text_of(office_client.get(response["Location"]))
     assert "Your appeal request has been received." in text
     assert f"Reason for Appeal: {GOOD['reason']}" in text

@@ -1,0 +1,199 @@
+"""Reads of the Medical Review Queue: the cases in review or on hold of the reviewer's programs
+(cases_for_reviewer), filtered by choices only (program, urgency, status as reviewers see it,
+assignment, due within 24 hours), urgent first, then by due time.
+
+A page is two queries whatever the filter and the page: the count, then the page's rows with
+what a row shows (people, plan and line of business, program, primary procedure, assignee)
+joined in. The order is the index case_review_queue's (-is_urgent, due_at), partial on the
+review statuses, so the first page reads its rows in order from the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import F, FilteredRelation, Q, QuerySet
+
+from accounts.models import User
+from cases.models import Case
+from cases.review.access import REVIEW_STATUSES, cases_for_reviewer
+from eligibility.models import Member, Program
+
+PER_PAGE = 50
+DUE_SOON = dt.timedelta(hours=24)
+
+Status = Case.Status
+Level = Case.ReviewLevel
+
+# "Status" filter: the statuses and markers a reviewer sees, each a condition on the case's row.
+STATUS_FILTERS: dict[str, tuple[str, Q]] = {
+    "in_review": ("In review", Q(status=Status.IN_REVIEW)),
+    "hold": ("Hold", Q(status=Status.HOLD)),
+    "information_received": (
+        "Information received",
+        Q(status=Status.IN_REVIEW, information_received_at__isnull=False),
+    ),
+    "reconsideration": ("Reconsideration", Q(review_level=Level.RECONSIDERATION)),
+    "appeal": ("Appeal", Q(review_level=Level.APPEAL)),
+    "retrospective": ("Retrospective review", Q(review_level=Level.RETROSPECTIVE)),
+    "decide_on_original": ("Decide on original submission", Q(decide_on_original=True)),
+    "needs_medical_director": ("Needs medical director", Q(needs_medical_director=True)),
+}
+URGENCY_FILTERS: dict[str, tuple[str, Q]] = {
+    "urgent": ("Urgent", Q(is_urgent=True)),
+    "standard": ("Standard", Q(is_urgent=False)),
+}
+ASSIGNED_ALL = "all"
+ASSIGNED_MINE = "mine"
+ASSIGNED_UNASSIGNED = "unassigned"
+ASSIGNED_CHOICES = [
+    (ASSIGNED_ALL, "Anyone or no one"),
+    (ASSIGNED_MINE, "Assigned to me"),
+    (ASSIGNED_UNASSIGNED, "Unassigned"),
+]
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    program_id: int | None = None
+    urgency: str = ""
+    status: str = ""
+    assigned: str = ASSIGNED_ALL
+    due_soon: bool = False
+    page: int = 1
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.program_id
+            or self.urgency
+            or self.status
+            or self.assigned != ASSIGNED_ALL
+            or self.due_soon
+        )
+
+
+@dataclass
+class QueuePage:
+    rows: list[Case]
+    number: int
+    pages: int
+    total: int
+    per_page: int
+    # Every member whose data the page shows (for the access log).
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.number * self.per_page, self.total)
+
+
+def queue_programs_for(user: User) -> list[Program]:
+    """The programs `user` reviews (the queue's "Program" filter), in the menu's order."""
+    return list(user.review_programs.order_by("display_order", "name").only("code", "name"))
+
+
+def queue_cases_for(user: User) -> QuerySet[Case]:
+    """Every case of the queue: in review or on hold, of the programs `user` reviews."""
+    return cases_for_reviewer(user).filter(status__in=REVIEW_STATUSES)
+
+
+def queue_filtered(user: User, query: QueueQuery, *, now: dt.datetime) -> QuerySet[Case]:
+    """The queue's cases matching every filter of `query` (not sorted)."""
+    cases = queue_cases_for(user)
+    if query.program_id:
+        cases = cases.filter(program_id=query.program_id)
+    if query.urgency in URGENCY_FILTERS:
+        cases = cases.filter(URGENCY_FILTERS[query.urgency][1])
+    if query.status in STATUS_FILTERS:
+        cases = cases.filter(STATUS_FILTERS[query.status][1])
+    if query.assigned == ASSIGNED_MINE:
+        cases = cases.filter(assigned_to=user)
+    elif query.assigned == ASSIGNED_UNASSIGNED:
+        cases = cases.filter(assigned_to__isnull=True)
+    if query.due_soon:
+        # Overdue cases are due within 24 hours too.
+        cases = cases.filter(due_at__lt=now + DUE_SOON)
+    return cases
+
+
+def queue_ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Urgent first, then the earliest due (a case without a due time last)."""
+    return cases.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "pk")
+
+
+_ROW_FIELDS = (
+    "public_id",
+    "case_number",
+    "status",
+    "is_urgent",
+    "submitted_at",
+    "due_at",
+    "review_level",
+    "information_received_at",
+    "hold_due_at",
+    "decide_on_original",
+    "needs_medical_director",
+    "program__name",
+    "member__first_name",
+    "member__last_name",
+    "practitioner__first_name",
+    "practitioner__last_name",
+    "health_plan__name",
+    "delegation__line_of_business__name",
+    "assigned_to__username",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+)
+
+
+def queue_rows_of(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`cases` with what a row of the queue shows, in one query."""
+    return (
+        cases.select_related(
+            "program",
+            "member",
+            "practitioner",
+            "health_plan",
+            "delegation__line_of_business",
+            "assigned_to",
+        )
+        .only(*_ROW_FIELDS)
+        .annotate(
+            primary_line=FilteredRelation(
+                "procedure_lines", condition=Q(procedure_lines__position=1)
+            ),
+            procedure_code=F("primary_line__procedure_code__code"),
+            procedure_description=F("primary_line__procedure_code__short_description"),
+        )
+    )
+
+
+def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> QueuePage:
+    """The page of the queue `query` asks for (a page past the last shows the last): the count
+    and the page's rows, two queries (one when nothing matches)."""
+    cases = queue_filtered(user, query, now=now)
+    total = cases.count()
+    pages = math.ceil(total / PER_PAGE)
+    number = min(max(query.page, 1), max(pages, 1))
+    if not total:
+        return QueuePage(rows=[], number=number, pages=pages, total=0, per_page=PER_PAGE)
+    start = (number - 1) * PER_PAGE
+    rows = list(queue_rows_of(queue_ordered(cases))[start : start + PER_PAGE])
+    members = list({case.member_id: case.member for case in rows if case.member_id}.values())
+    return QueuePage(
+        rows=rows, number=number, pages=pages, total=total, per_page=PER_PAGE, members=members
+    )
