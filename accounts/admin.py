@@ -38,8 +38,9 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Medical review", {"fields": ("reviewer_role",)}),
+        ("Medical review", {"fields": ("reviewer_role", "review_programs", "is_review_lead")}),
     )
+    filter_horizontal = (*DjangoUserAdmin.filter_horizontal, "review_programs")
 
 
 class TimeFilter(admin.DateFieldListFilter):

@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import AccessEvent, User
 from accounts.services import access_event_record
 from tests.factories.accounts import UserFactory
-from tests.factories.eligibility import MemberFactory
+from tests.factories.eligibility import MemberFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,30 @@ def test_a_user_id_taken_in_another_case_is_refused_in_admin_and_in_the_database
     assert "A user with that username already exists." in response.content.decode()
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="OFFICE.USER", email="other@example.org")
+
+
+def test_an_administrator_makes_a_reviewer_of_programs_and_a_queue_lead(admin_client_logged_in):
+    radiology, msk = ProgramFactory(), ProgramFactory()
+    nurse = UserFactory(username="new.nurse")
+    url = reverse("admin:accounts_user_change", args=[nurse.pk])
+    page = admin_client_logged_in.get(url).content.decode()
+    assert 'name="review_programs"' in page and 'name="is_review_lead"' in page
+    form = admin_client_logged_in.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("password", "groups", "user_permissions")
+    }
+    data |= {
+        "reviewer_role": User.ReviewerRole.NURSE_REVIEWER,
+        "review_programs": [radiology.pk, msk.pk],
+        "is_review_lead": "on",
+        "last_login_0": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = admin_client_logged_in.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    nurse.refresh_from_db()
+    assert nurse.reviewer_role == User.ReviewerRole.NURSE_REVIEWER and nurse.is_review_lead
+    assert set(nurse.review_programs.all()) == {radiology, msk}
