@@ -162,6 +162,9 @@ def _case_make(demo: DemoCase, *, office, user, now, address, code, **related) -
         case.procedure_lines.update(quantity_approved=1)
     elif demo.status in (Case.Status.IN_REVIEW, Case.Status.HOLD):
         case.due_at = submitted + dt.timedelta(days=related["delegation"].standard_decision_days)
+        case.review_level = Case.ReviewLevel.INITIAL
+        if demo.status == Case.Status.HOLD:
+            case.hold_due_at = decided + dt.timedelta(days=related["delegation"].hold_response_days)
     else:
         case.review_date = timezone.localdate(decided)
     case.save()

@@ -25,7 +25,7 @@ from eligibility.demo.population import (
     next_month,
 )
 from eligibility.demo.reference import ReferenceData
-from eligibility.models import Coverage, Member, Practitioner, PractitionerAddress, Site
+from eligibility.models import Coverage, Member, Practitioner, PractitionerAddress, Program, Site
 
 # Number ranges of the generated people. Patient numbers of the small scale have six digits,
 # those of the large scale nine, so both can live in one database.
@@ -147,11 +147,27 @@ class DemoLogin:
     username: str
     description: str
     is_superuser: bool
+    # A reviewer of every program (the Medical Review Queue), and whether the queue's lead.
+    reviewer_role: str = ""
+    is_review_lead: bool = False
 
 
 DEMO_LOGINS = [
     DemoLogin("office", "office administrator of Lakeside Family Medicine", is_superuser=False),
     DemoLogin("admin", "portal administrator (Django admin at /admin/)", is_superuser=True),
+    DemoLogin(
+        "nurse",
+        "nurse reviewer of every program, queue lead (Medical Review Queue)",
+        is_superuser=False,
+        reviewer_role="nurse_reviewer",
+        is_review_lead=True,
+    ),
+    DemoLogin(
+        "director",
+        "medical director of every program (Medical Review Queue)",
+        is_superuser=False,
+        reviewer_role="medical_director",
+    ),
 ]
 
 
@@ -169,6 +185,11 @@ def demo_logins_ensure() -> list[str]:
             else:
                 user = users.objects.create_user(login.username, email, DEMO_PASSWORD)
             created.append(login.username)
+        if login.reviewer_role:
+            user.reviewer_role = login.reviewer_role
+            user.is_review_lead = login.is_review_lead
+            user.save(update_fields=["reviewer_role", "is_review_lead"])
+            user.review_programs.set(Program.objects.all())
         # MFA by e-mail: "Verify your identity" asks for the PIN, found in the outbox (/outbox/).
         if not EmailDevice.objects.filter(user=user).exists():
             EmailDevice.objects.create(user=user, name="default", confirmed=True)

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Membership, OfficePractitioner, User
@@ -417,3 +418,23 @@ def test_the_demo_office_has_one_submitted_case_of_each_status(code_sets_loaded)
     # Seeding again makes no second set.
     seed("--scale", "small")
     assert cases.count() == 6
+
+
+def test_the_demo_reviewers_see_the_demo_offices_pending_cases_in_their_queue(
+    code_sets_loaded, client
+):
+    seed("--scale", "small")
+    nurse = User.objects.get(username="nurse")
+    director = User.objects.get(username="director")
+    assert nurse.reviewer_role == "nurse_reviewer" and nurse.is_review_lead
+    assert director.reviewer_role == "medical_director" and not director.is_review_lead
+    assert nurse.review_programs.count() == Program.objects.count() > 0
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="nurse", password=DEMO_PASSWORD) == nurse
+
+    client.force_login(nurse)
+    page = client.get(reverse("cases:review-queue")).content.decode()
+    for case in Case.objects.filter(status__in=["in_review", "hold"]):
+        assert case.case_number in page
+        assert case.review_level == "initial"
+    assert "Hold (due" in page
