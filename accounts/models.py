@@ -37,6 +37,7 @@ class User(AbstractUser):
     is_review_lead = models.BooleanField(
         "review queue lead",
         default=False,
+        db_default=False,
         help_text="Warned of the cases of their programs due within 24 hours.",
     )
 

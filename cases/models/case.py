@@ -219,8 +219,11 @@ class Case(models.Model):
     # When the medical review's decision is due (urgent 72 hours, standard 7 days by default).
     due_at = models.DateTimeField(null=True, blank=True)
     p2p_required = models.BooleanField("P2P required", default=False)
-    # Medical review (written by the review services only).
-    review_level = models.CharField(max_length=16, choices=ReviewLevel.choices, blank=True)
+    # Medical review (written by the review services only). The database defaults keep the
+    # bench's bulk INSERT ... SELECT loaders, which name only the columns they fill, working.
+    review_level = models.CharField(
+        max_length=16, choices=ReviewLevel.choices, blank=True, default="", db_default=""
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -230,11 +233,11 @@ class Case(models.Model):
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     # A nurse reviewer escalated it: only a medical director decides it now.
-    needs_medical_director = models.BooleanField(default=False)
+    needs_medical_director = models.BooleanField(default=False, db_default=False)
     hold_due_at = models.DateTimeField(null=True, blank=True)
     information_received_at = models.DateTimeField(null=True, blank=True)
     # The hold's due time passed without the information: decide on the original submission.
-    decide_on_original = models.BooleanField(default=False)
+    decide_on_original = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -341,7 +344,9 @@ class ProcedureLine(models.Model):
         DENIED = "denied", "Denied"
 
     # The line's own decision (a partial approval decides each line).
-    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    decision = models.CharField(
+        max_length=8, choices=Decision.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["case", "position"]

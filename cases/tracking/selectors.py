@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Case as CaseWhen
 from django.db.models import F, FilteredRelation, Q, QuerySet, Value, When
@@ -29,6 +29,7 @@ from django.db.models.functions import Upper
 
 from accounts.models import User
 from cases.models import Case, ProcedureLine
+from cases.paging import Page
 from cases.selectors import cases_for_user
 from eligibility.models import Member, Practitioner, ProcedureCode, Site
 
@@ -151,33 +152,6 @@ class SummaryQuery:
     direction: str = DEFAULT_DIRECTION
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
-
-
-@dataclass
-class Page:
-    rows: list[Case]
-    number: int
-    pages: int
-    total: int
-    per_page: int
-    # Every member whose data the page shows (for the access log).
-    members: list[Member] = field(default_factory=list)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.number * self.per_page, self.total)
 
 
 def submitted_cases_for(user: User) -> QuerySet[Case]:

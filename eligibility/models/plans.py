@@ -102,6 +102,7 @@ class Delegation(models.Model):
     )
     hold_response_days = models.PositiveIntegerField(
         default=14,
+        db_default=14,
         validators=[MinValueValidator(1)],
         help_text=(
             "Days the office has to send what a hold (Additional Information Required) asks "

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from accounts.models import User
 from cases.models import Case
+from cases.paging import Page
 from cases.review.access import REVIEW_STATUSES, cases_for_reviewer
-from eligibility.models import Member, Program
+from eligibility.models import Program
 
 PER_PAGE = 50
 DUE_SOON = dt.timedelta(hours=24)
@@ -72,33 +73,6 @@ class QueueQuery:
             or self.assigned != ASSIGNED_ALL
             or self.due_soon
         )
-
-
-@dataclass
-class QueuePage:
-    rows: list[Case]
-    number: int
-    pages: int
-    total: int
-    per_page: int
-    # Every member whose data the page shows (for the access log).
-    members: list[Member] = field(default_factory=list)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.number * self.per_page, self.total)
 
 
 def queue_programs_for(user: User) -> list[Program]:
@@ -182,7 +156,7 @@ def queue_rows_of(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> QueuePage:
+def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> Page:
     """The page of the queue `query` asks for (a page past the last shows the last): the count
     and the page's rows, two queries (one when nothing matches)."""
     cases = queue_filtered(user, query, now=now)
@@ -190,10 +164,10 @@ def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> QueueP
     pages = math.ceil(total / PER_PAGE)
     number = min(max(query.page, 1), max(pages, 1))
     if not total:
-        return QueuePage(rows=[], number=number, pages=pages, total=0, per_page=PER_PAGE)
+        return Page(rows=[], number=number, pages=pages, total=0, per_page=PER_PAGE)
     start = (number - 1) * PER_PAGE
     rows = list(queue_rows_of(queue_ordered(cases))[start : start + PER_PAGE])
     members = list({case.member_id: case.member for case in rows if case.member_id}.values())
-    return QueuePage(
+    return Page(
         rows=rows, number=number, pages=pages, total=total, per_page=PER_PAGE, members=members
     )
