@@ -65,6 +65,8 @@ def letter_kind_for(event: StatusEvent, kind: str | None = None) -> str | None:
 
 
 def _determination_kind(event: StatusEvent) -> str | None:
+    if event.pk is None:
+        return None
     found = (
         Determination.objects.filter(status_event=event)
         .values_list("review_level", "outcome")
