@@ -13,8 +13,8 @@ from cases.models import ReviewNote
 from cases.pdf import pdf_from_html
 from tests.cases.clinical.test_uploads import png_bytes
 from tests.cases.conftest import world_build
+from tests.cases.review.built import case_in_review, knee_pathway
 from tests.cases.review.conftest import reviewer
-from tests.cases.review.test_case_screen import case_in_review, knee_pathway
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

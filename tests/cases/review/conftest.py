@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, StatusEvent
+from tests.cases.review.built import knee_pathway
 from tests.cases.tracking.conftest import submitted
 from tests.conftest import VerifiedClient
 from tests.factories.accounts import UserFactory
@@ -65,3 +66,9 @@ def in_review(
         case=case, from_status=Case.Status.DRAFT, to_status=status, by=world.user, at=now
     )
     return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def pathway(world):
+    """The knee MRI pathway of the world's radiology program (tests.cases.review.built)."""
+    return knee_pathway(world)

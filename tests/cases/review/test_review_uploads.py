@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts.models import AccessEvent
 from cases.models import Upload
 from tests.cases.clinical.test_uploads import docx_bytes
+from tests.cases.review.built import case_in_review
 from tests.cases.review.conftest import signed_in
-from tests.cases.review.test_case_screen import case_in_review, pathway  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
