@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench import clinical, letters, lookup, scenarios, tracking, wizard
+from bench import clinical, letters, lookup, review, scenarios, tracking, wizard
 from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
@@ -31,7 +31,12 @@ SCENARIOS = [
     # Not an HTTP scenario: letters rendered per second in one process (after submit_case,
     # whose approved cases it renders letters for).
     "letters_render",
+    *review.SCENARIOS,
+    # Not HTTP either: the due-date sweeps over 100,000 cases, timed in one process.
+    "review_sweeps",
 ]
+# Scenarios not sent to gunicorn (run after it stops).
+IN_PROCESS = ("letters_render", "review_sweeps")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,12 +126,23 @@ def main(argv: list[str] | None = None) -> int:
         for name, scenario in lookup.SCENARIOS.items():
             available[name] = lambda scenario=scenario: scenario(data_lookup)
 
+    reviewer = None
+    if set(chosen) & {*review.SCENARIOS, "review_sweeps"}:
+        # 100,000 open cases of the bench reviewer's programs, loaded once and set in their
+        # state of now; the reviewer with a new password and key (bench.review_data).
+        data_review, reviewer = review.review_data_prepare(env)
+        print(data_review.line(), flush=True)
+        for name, scenario in review.SCENARIOS.items():
+            available[name] = lambda scenario=scenario: scenario(data_review)
+
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
     try:
         with gunicorn_running(env) as (host, port):
-            _run(options, chosen, available, members, user, device, host, port, pool)
+            _run(options, chosen, available, members, user, device, host, port, pool, reviewer)
         if "letters_render" in chosen:
             print(letters.letters_rate(env), flush=True)
+        if "review_sweeps" in chosen:
+            print(review.sweeps_run(env), flush=True)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr, flush=True)
         return 1
@@ -135,9 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(options, chosen, available, members, user, device, host, port, pool) -> None:
+def _run(options, chosen, available, members, user, device, host, port, pool, reviewer) -> None:
     session = Session(host, port)
     session.login(user.username, user.password, device.key)
+    # The review scenarios run as the bench reviewer (signed in once, when first needed).
+    review_session = None
     print(
         f"gunicorn 2 workers x 2 threads on {host}:{port}; {len(members):,} sampled members; "
         f"{options.requests} requests after {options.warmup} warm-up, then "
@@ -147,7 +165,7 @@ def _run(options, chosen, available, members, user, device, host, port, pool) ->
     )
     throughput: dict[str, float] = {}
     for name in chosen:
-        if name == "letters_render":
+        if name in IN_PROCESS:
             continue
         if name == "login_mfa":
             result = scenarios.login_mfa(
@@ -155,9 +173,14 @@ def _run(options, chosen, available, members, user, device, host, port, pool) ->
             )
             print(result.line(), flush=True)
             continue
+        scenario_session = session
+        if name in review.SCENARIOS:
+            if review_session is None:
+                review_session = review.reviewer_session(host, port, reviewer)
+            scenario_session = review_session
         result = scenarios.run(
             available[name](),
-            session,
+            scenario_session,
             requests=options.requests,
             warmup=options.warmup,
             threads=options.threads,
@@ -174,6 +197,8 @@ def _run(options, chosen, available, members, user, device, host, port, pool) ->
                 extra += " (ran out of ready cases: a lower bound)"
         print(result.line(extra=extra), flush=True)
     session.close()
+    if review_session is not None:
+        review_session.close()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ CASE_PAGE_SECTIONS = {
     "cases:appeal-request": "authorization-lookup",
     "cases:review-queue": "review-queue",
     "cases:review-case": "review-queue",
+    "cases:review-metrics": "review-metrics",
 }
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -107,24 +107,21 @@ def case_submit(*, user: User, public_id: UUID, now: dt.datetime) -> Case:
 
 
 def _decide(case: Case, *, user: User, now: dt.datetime) -> StatusEvent:
-    approve = case.pathway_outcome == Outcome.APPROVE
-    numbers = sequence_next(
-        "cases_case_number_seq", *(("cases_authorization_number_seq",) if approve else ())
-    )
-    case.case_number = str(numbers[0])
+    # The review's decisions import this module (sequence_next, decision_due_at): imported
+    # here, the approval's rule is the one they use without an import cycle.
+    from cases.review.decisions.guards import authorization_grant, lines_approved_as_requested
+
+    (number,) = sequence_next("cases_case_number_seq")
+    case.case_number = str(number)
     case.submitted_at = now
     case.attested_at = now
     fields = ["case_number", "submitted_at", "attested_at", "status", "updated_at"]
-    if approve:
+    if case.pathway_outcome == Outcome.APPROVE:
         case.status = Case.Status.APPROVED
-        case.authorization_number = f"A{numbers[1]}"
-        case.review_date = _portal_date(now)
-        case.expiration_date = case.review_date + dt.timedelta(days=_rule(case, "validity_days"))
-        fields += ["authorization_number", "review_date", "expiration_date"]
-        # Approved as requested: every line's quantity.
-        case.procedure_lines.update(
-            quantity_approved=F("quantity_requested"), decision=ProcedureLine.Decision.APPROVED
-        )
+        # The authorization number and dates, every line approved as requested: as a
+        # reviewer's approval gives them.
+        fields += authorization_grant(case, now=now)
+        lines_approved_as_requested(case)
         reason = APPROVED_REASON
     else:
         case.status = Case.Status.IN_REVIEW
@@ -167,10 +164,6 @@ def _rule(case: Case, name: str):
     if case.delegation is not None:
         return getattr(case.delegation, name)
     return Delegation._meta.get_field(name).get_default()
-
-
-def _portal_date(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def sequence_next(*sequences: str) -> tuple[int, ...]:

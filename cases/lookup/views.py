@@ -8,6 +8,7 @@ view."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 from django.contrib import messages
@@ -59,7 +60,10 @@ from cases.lookup.services import (
     lookup_allow,
     member_ref,
 )
-from cases.models import Case
+from cases.models import Case, PostDecisionRequest
+from cases.post_decision import rules
+from cases.post_decision.alternative import AlternativeOffer, alternative_offer
+from cases.post_decision.selectors import case_for_post_decision, post_decision_facts
 
 LOOKUP_TEMPLATE = "cases/lookup/lookup.html"
 CASES_TEMPLATE = "cases/lookup/cases.html"
@@ -155,7 +159,25 @@ def _authorization(request: HttpRequest, public_id: UUID) -> AuthorizationResult
 def authorization(request: HttpRequest, public_id: UUID) -> HttpResponse:
     result = _authorization(request, public_id)
     _record(request, result.case, AccessEvent.Action.VIEW)
-    return render(request, AUTHORIZATION_TEMPLATE, {"result": result})
+    context = {
+        "result": result,
+        "alternative": _alternative(request, result.case),
+        "alternative_back": "lookup",
+    }
+    return render(request, AUTHORIZATION_TEMPLATE, context)
+
+
+def _alternative(request: HttpRequest, case: Case) -> AlternativeOffer | None:
+    """The case's open alternative recommendation with the other option, a reconsideration of
+    the original request, as ALL POST DECISION OPTIONS decides it (its rules read the case's
+    facts: three more queries, for such a case only)."""
+    now = timezone.now()
+    offer = alternative_offer(case, now=now)
+    if offer is None:
+        return None
+    facts = post_decision_facts(case_for_post_decision(user=request.user, public_id=case.public_id))
+    reconsideration = rules.request_option(facts, PostDecisionRequest.Kind.RECONSIDERATION, now=now)
+    return replace(offer, reconsideration=reconsideration)
 
 
 @require_GET

@@ -9,6 +9,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from accounts.models import User
 from cases.models import Case, PostDecisionRequest, ProcedureLine, StatusEvent, Upload
+from cases.post_decision.alternative import with_open_alternative
 from cases.post_decision.facts import (
     ADVERSE,
     REQUEST_LEVELS,
@@ -77,10 +78,11 @@ def with_post_decision_facts(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_for_post_decision(*, user: User, public_id: UUID) -> Case:
     """A submitted case of the user's office with what the post-decision pages show and the
-    rules read (three queries). Raises Case.DoesNotExist for a draft, an unknown case or
-    another office's case."""
+    rules read, its open alternative recommendation included (three queries). Raises
+    Case.DoesNotExist for a draft, an unknown case or another office's case."""
+    submitted = cases_for_user(user).filter(submitted_at__isnull=False)
     return (
-        with_post_decision_facts(cases_for_user(user).filter(submitted_at__isnull=False))
+        with_post_decision_facts(with_open_alternative(submitted))
         .select_related("program", "member")
         .prefetch_related(
             Prefetch(

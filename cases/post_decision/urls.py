@@ -15,4 +15,9 @@ urlpatterns = [
         name="reconsideration-request",
     ),
     path("<uuid:public_id>/appeal/", views.appeal_request, name="appeal-request"),
+    path(
+        "<uuid:public_id>/alternative/accept/",
+        views.alternative_accept_view,
+        name="alternative-accept",
+    ),
 ]

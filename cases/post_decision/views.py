@@ -1,6 +1,6 @@
-"""ALL POST DECISION OPTIONS, P2P AVAILABILITY, and the reconsideration and appeal request
-forms. Only the office's submitted cases: anything else is a 404. Every page shows the case,
-so every page writes the access log."""
+"""ALL POST DECISION OPTIONS, P2P AVAILABILITY, the reconsideration and appeal request forms,
+and Accept Alternative (POST). Only the office's submitted cases: anything else is a 404.
+Every page shows the case, so every page writes the access log."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import AccessEvent
 from accounts.services import access_event_record
@@ -28,6 +28,7 @@ from cases.clinical.uploads import (
 from cases.errors import CaseError
 from cases.models import Case, PostDecisionRequest
 from cases.post_decision import rules
+from cases.post_decision.alternative import alternative_offer
 from cases.post_decision.facts import CaseFacts, portal_today
 from cases.post_decision.forms import LABELS, PostDecisionRequestForm
 from cases.post_decision.selectors import (
@@ -37,6 +38,7 @@ from cases.post_decision.selectors import (
 )
 from cases.post_decision.services import post_decision_request_make
 from cases.post_decision.wording import day_text
+from cases.review.decisions import alternative_accept
 
 OPTIONS_TEMPLATE = "cases/post_decision/options.html"
 P2P_TEMPLATE = "cases/post_decision/p2p_availability.html"
@@ -57,6 +59,15 @@ RECEIVED_MESSAGES = {
     Kind.APPEAL: "Your appeal request has been received.",
 }
 ALREADY_MESSAGE = "This {what} was already requested on {day}: it is the request below."
+ALTERNATIVE_ACCEPTED = (
+    "Alternative accepted: case {case_number} is approved for {code}, authorization number "
+    "{authorization_number}. The approval letter will be in Correspondence shortly."
+)
+# Where Accept Alternative goes back to: the page it was pressed on.
+ALTERNATIVE_BACK = {
+    "options": "cases:post-decision-options",
+    "lookup": "cases:authorization",
+}
 
 
 def _case(request: HttpRequest, public_id: UUID) -> Case:
@@ -112,11 +123,42 @@ def post_decision_options(request: HttpRequest, public_id: UUID) -> HttpResponse
     facts = post_decision_facts(case)
     options = rules.post_decision_options(facts, now=timezone.now())
     _record(request, case)
-    return render(
-        request,
-        OPTIONS_TEMPLATE,
-        {"case": case, "facts": facts, "rows": _option_rows(case, options, facts)},
+    reconsideration = next(
+        (option for option in options if option.kind == rules.OptionKind.RECONSIDERATION), None
     )
+    context = {
+        "case": case,
+        "facts": facts,
+        "rows": _option_rows(case, options, facts),
+        "alternative": alternative_offer(case, now=timezone.now(), reconsideration=reconsideration),
+        "alternative_back": "options",
+    }
+    return render(request, OPTIONS_TEMPLATE, context)
+
+
+@require_POST
+def alternative_accept_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Accept Alternative: the case approved for the service recommended (the medical review's
+    service checks the recommendation is open and its last day not passed, under the case's
+    lock); a refusal is shown on the page it was pressed on."""
+    back = ALTERNATIVE_BACK.get(request.POST.get("back", ""), ALTERNATIVE_BACK["lookup"])
+    try:
+        case = alternative_accept(user=request.user, public_id=public_id, now=timezone.now())
+    except Case.DoesNotExist as error:
+        raise Http404("No such case.") from error
+    except CaseError as error:
+        messages.error(request, error.message)
+        return redirect(back, public_id=public_id)
+    line = case.procedure_lines.select_related("procedure_code").order_by("-position").first()
+    messages.success(
+        request,
+        ALTERNATIVE_ACCEPTED.format(
+            case_number=case.case_number,
+            code=line.procedure_code.code,
+            authorization_number=case.authorization_number,
+        ),
+    )
+    return redirect(back, public_id=public_id)
 
 
 @require_GET

@@ -102,7 +102,7 @@ def hold_checklist_labels(keys: Iterable[str]) -> list[str]:
     chosen = set()
     for key in keys:
         if not isinstance(key, str) or key not in HOLD_CHECKLIST:
-            raise CaseError(UNKNOWN_ITEM)
+            raise CaseError(UNKNOWN_ITEM, field="checklist")
         chosen.add(key)
     return [label for key, label in HOLD_CHECKLIST.items() if key in chosen]
 

@@ -25,6 +25,7 @@ from cases.letters.services import letters_queue
 from cases.models import Case, Determination, StatusEvent
 from cases.review.access import cases_for_reviewer, is_medical_director
 from cases.review.checklists import hold_checklist_labels
+from cases.review.decisions.guards import ASSIGNED_ELSEWHERE, user_name
 from cases.review.due import hold_due_at
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,9 @@ def case_hold(
     labels = hold_checklist_labels(checklist or ())
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
-        raise CaseError(NOTE_TOO_LONG)
+        raise CaseError(NOTE_TOO_LONG, field="note")
     if not labels and not note:
-        raise CaseError(NOTHING_ASKED)
+        raise CaseError(NOTHING_ASKED, field="checklist")
     with transaction.atomic():
         case = (
             cases_for_reviewer(user)
@@ -77,6 +78,8 @@ def case_hold(
             raise CaseError(NOT_IN_REVIEW.format(status=case.get_status_display()))
         if case.needs_medical_director and not is_medical_director(user):
             raise CaseError(DIRECTOR_ONLY)
+        if case.assigned_to_id is not None and case.assigned_to_id != user.pk:
+            raise CaseError(ASSIGNED_ELSEWHERE.format(name=user_name(case.assigned_to)))
         case.status = Case.Status.HOLD
         case.hold_due_at = hold_due_at(case, now=now)
         case.information_received_at = None
@@ -188,7 +191,9 @@ _EXPIRE_SQL = """
 WITH locked AS (
     SELECT id, hold_due_at FROM {case}
     WHERE status = %(hold)s AND hold_due_at <= %(now)s
-      AND (hold_due_at, id) > (%(after_due)s, %(after_id)s)
+      -- hold_due_at >= is what the index (case_hold_due, on hold_due_at alone) seeks to: each
+      -- batch starts where the last ended instead of passing every case moved before it.
+      AND hold_due_at >= %(after_due)s AND (hold_due_at, id) > (%(after_due)s, %(after_id)s)
     ORDER BY hold_due_at, id
     LIMIT %(limit)s
     FOR UPDATE SKIP LOCKED

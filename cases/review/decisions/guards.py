@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from uuid import UUID
 
-from django.db.models import Max
+from django.db.models import F, Max
 
 from accounts.models import User
 from cases.clinical.submission import sequence_next
@@ -61,7 +61,7 @@ def case_for_decision(
     if case.status not in statuses:
         raise CaseError(NOT_IN_STATUS.format(status=_status_label(case)))
     if case.assigned_to_id is not None and case.assigned_to_id != user.pk:
-        raise CaseError(ASSIGNED_ELSEWHERE.format(name=_name(case.assigned_to)))
+        raise CaseError(ASSIGNED_ELSEWHERE.format(name=user_name(case.assigned_to)))
     if case.needs_medical_director and not is_medical_director(user):
         raise CaseError(NEEDS_DIRECTOR)
     return case
@@ -81,7 +81,7 @@ def _status_label(case: Case) -> str:
     return Status(case.status).label
 
 
-def _name(user: User) -> str:
+def user_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
@@ -141,10 +141,9 @@ def lines_of(case: Case) -> list[ProcedureLine]:
 
 
 def lines_approved_as_requested(case: Case) -> None:
-    for line in lines_of(case):
-        line.quantity_approved = line.quantity_requested
-        line.decision = Decision.APPROVED
-        line.save(update_fields=["quantity_approved", "decision"])
+    case.procedure_lines.update(
+        quantity_approved=F("quantity_requested"), decision=Decision.APPROVED
+    )
 
 
 def lines_denied(lines: Iterable[ProcedureLine]) -> None:

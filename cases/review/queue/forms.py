@@ -1,10 +1,12 @@
 """The queue's filters: choices only (no patient data), so they travel in the address as a GET
-form and its page links. A value that is not one of the choices is left out with a message
-next to its field; nothing in the query string can make the page fail."""
+form and its page links, only the filters chosen ("All" is no filter). A value that is not one
+of the choices is left out with a message next to its field; nothing in the query string can
+make the page fail."""
 
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 
 from cases.review.queue.selectors import (
     ASSIGNED_ALL,
@@ -17,6 +19,21 @@ from eligibility.models import Program
 
 MAX_PAGE = 1_000_000
 ANY = [("", "All")]
+
+
+def unchosen_dropped(data: QueryDict) -> QueryDict | None:
+    """The address's parameters without those the form sends for no filter: the empty "All"
+    values and the "Assigned to" filter's default. None when there is none to drop. Values
+    that are not choices stay, to be shown with their message."""
+    kept = QueryDict(mutable=True)
+    dropped = False
+    for name, values in data.lists():
+        for value in values:
+            if value == "" or (name == "assigned" and value == ASSIGNED_ALL):
+                dropped = True
+            else:
+                kept.appendlist(name, value)
+    return kept if dropped else None
 
 
 class QueueFilterForm(forms.Form):

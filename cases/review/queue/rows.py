@@ -14,13 +14,11 @@ from django.utils.dateformat import format as date_format
 
 from accounts.models import User
 from cases.models import Case
-from cases.review.queue.selectors import DUE_SOON
+from cases.review.due_words import DueTime
 
 Status = Case.Status
 Level = Case.ReviewLevel
 
-DUE_OVERDUE = "overdue"
-DUE_WITHIN_24_HOURS = "soon"
 _ANY_ID = UUID(int=0)
 
 
@@ -30,37 +28,6 @@ def _time(value: dt.datetime | None) -> str:
 
 def _day(value: dt.datetime | None) -> str:
     return date_format(timezone.localtime(value), "m/d/Y") if value else ""
-
-
-def _span(seconds: int) -> str:
-    minutes = seconds // 60
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
-
-
-def due_state(due_at: dt.datetime | None, now: dt.datetime) -> str:
-    """ "overdue" once the due time has come, "soon" within the 24 hours before it."""
-    if due_at is None:
-        return ""
-    if due_at <= now:
-        return DUE_OVERDUE
-    if due_at - now < DUE_SOON:
-        return DUE_WITHIN_24_HOURS
-    return ""
-
-
-def time_left(due_at: dt.datetime | None, now: dt.datetime) -> str:
-    if due_at is None:
-        return ""
-    seconds = int((due_at - now).total_seconds())
-    if seconds <= 0:
-        return f"Overdue by {_span(-seconds)}"
-    return f"{_span(seconds)} left"
 
 
 def reviewer_status(case: Case) -> tuple[str, tuple[str, ...]]:
@@ -118,6 +85,7 @@ class QueueRow:
     due_time: str
     time_left: str
     due_state: str
+    due_text: str
     program: str
     procedure_code: str
     procedure: str
@@ -157,6 +125,7 @@ def queue_rows(cases: Iterable[Case], *, user: User, now: dt.datetime) -> list[Q
             delegation.line_of_business.name if delegation and delegation.line_of_business else ""
         )
         status, markers = reviewer_status(case)
+        due = DueTime(at=case.due_at, now=now) if case.due_at else None
         rows.append(
             QueueRow(
                 public_id=case.public_id,
@@ -169,8 +138,9 @@ def queue_rows(cases: Iterable[Case], *, user: User, now: dt.datetime) -> list[Q
                 received_time=_time(case.submitted_at),
                 due=_day(case.due_at),
                 due_time=_time(case.due_at),
-                time_left=time_left(case.due_at, now),
-                due_state=due_state(case.due_at, now),
+                time_left=due.left_short if due else "",
+                due_state=due.state if due else "",
+                due_text=due.state_text if due else "",
                 program=case.program.name,
                 procedure_code=code or "",
                 procedure=description if code else "",

@@ -1,4 +1,5 @@
-"""The Medical Review Queue (GET, filters by choices in the address), "Take next case" and
+"""The Medical Review Queue (GET, filters by choices in the address: only the chosen ones, an
+address with unchosen ones is redirected to the one without them), "Take next case" and
 "Release" (POST). Reviewers only: everyone else gets 404. The queue's page is written to the
 access log (one row per member shown)."""
 
@@ -16,7 +17,7 @@ from accounts.services import access_events_record_many
 from cases.errors import CaseError
 from cases.models import Case
 from cases.review.access import reviewer_required
-from cases.review.queue.forms import QueueFilterForm
+from cases.review.queue.forms import QueueFilterForm, unchosen_dropped
 from cases.review.queue.rows import queue_rows
 from cases.review.queue.selectors import queue_page_for, queue_programs_for
 from cases.review.queue.services import case_release, case_take_next
@@ -57,6 +58,10 @@ def _pager(address: QueryDict, page) -> dict:
 @reviewer_required
 @require_GET
 def review_queue(request: HttpRequest) -> HttpResponse:
+    chosen = unchosen_dropped(request.GET)
+    if chosen is not None:
+        query = chosen.urlencode()
+        return redirect(reverse("cases:review-queue") + (f"?{query}" if query else ""))
     now = timezone.now()
     form = QueueFilterForm(request.GET, programs=queue_programs_for(request.user))
     form.is_valid()

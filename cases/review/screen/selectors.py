@@ -27,9 +27,8 @@ from cases.models import (
 )
 from cases.models.pathways import Outcome
 from cases.review.access import REVIEW_STATUSES, cases_for_reviewer
+from cases.review.due_words import DueTime
 
-# Under this much time left the due time is highlighted (the queue's lead is warned then too).
-DUE_SOON = dt.timedelta(hours=24)
 # The uploads a browser shows in the page (the others are downloaded).
 SHOWN_INLINE = {Upload.Kind.PDF, Upload.Kind.PNG}
 
@@ -92,47 +91,18 @@ def review_upload_get_for(*, user: User, public_id: UUID, upload_id: UUID) -> Up
     )
 
 
+def review_letter_get_for(*, user: User, public_id: UUID, letter_id: UUID) -> Letter:
+    """One letter (to the provider or to the member) of one case the reviewer may see, with
+    its case's member (for the access log). Raises Letter.DoesNotExist for anyone else, or for
+    a letter of another case."""
+    return Letter.objects.select_related("case__member").get(
+        public_id=letter_id,
+        case__public_id=public_id,
+        case__in=cases_for_reviewer(user),
+    )
+
+
 # --- The due time ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DueTime:
-    """A due time seen at `now`: the time left (negative once overdue), in words."""
-
-    at: dt.datetime
-    now: dt.datetime
-
-    @property
-    def left(self) -> dt.timedelta:
-        return self.at - self.now
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.left <= dt.timedelta(0)
-
-    @property
-    def is_soon(self) -> bool:
-        return not self.is_overdue and self.left < DUE_SOON
-
-    @property
-    def left_text(self) -> str:
-        if self.is_overdue:
-            return f"Overdue by {_duration(-self.left)}"
-        return f"{_duration(self.left)} left"
-
-
-def _duration(span: dt.timedelta) -> str:
-    """2 days 4 hours; 5 hours 10 minutes; 3 minutes (under a minute counts as one)."""
-    minutes = max(1, int(span.total_seconds() // 60))
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        parts = [(days, "day"), (hours, "hour")]
-    elif hours:
-        parts = [(hours, "hour"), (minutes, "minute")]
-    else:
-        parts = [(minutes, "minute")]
-    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n)
 
 
 def due_time_of(case: Case, *, now: dt.datetime) -> DueTime | None:
@@ -299,7 +269,6 @@ def case_post_decision_requests(case: Case) -> QuerySet[PostDecisionRequest]:
 
 
 __all__ = [
-    "DUE_SOON",
     "SHOWN_INLINE",
     "AnswerRow",
     "ClinicalSection",
@@ -314,6 +283,7 @@ __all__ = [
     "clinical_section",
     "due_time_of",
     "review_case_get_for",
+    "review_letter_get_for",
     "review_upload_get_for",
     "reviewer_status",
     "reviewer_status_label",

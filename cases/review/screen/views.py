@@ -9,6 +9,7 @@ from uuid import UUID
 from csp.constants import SELF
 from csp.decorators import csp_replace
 from django.contrib import messages
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from cases.errors import CaseError
 from cases.files import private_file_response
 from cases.models import Case, Upload
 from cases.review.access import reviewer_required
+from cases.review.decide.panel import decision_panel
 from cases.review.screen import selectors
 from cases.review.screen.forms import ReviewNoteForm
 from cases.review.screen.services import review_note_add
@@ -31,18 +33,27 @@ CASE_TEMPLATE = "cases/review/case.html"
 NOTE_ADDED = "Note added."
 # The determination forms (approve, deny, hold...) come in their own partial,
 # "cases/review/partials/decision.html": the page includes it once this is True.
-DECISION_FORMS = False
+DECISION_FORMS = True
 
 
-def _case(request: HttpRequest, public_id: UUID) -> Case:
+def screen_case(request: HttpRequest, public_id: UUID) -> Case:
+    """The case as the screen shows it, for a reviewer of its program; 404 otherwise."""
     try:
         return selectors.review_case_get_for(user=request.user, public_id=public_id)
     except Case.DoesNotExist as error:
         raise Http404("No such case.") from error
 
 
-def _screen(request: HttpRequest, case: Case, *, note_form: ReviewNoteForm) -> HttpResponse:
-    """The case screen, its read written to the access log."""
+def case_screen(
+    request: HttpRequest,
+    case: Case,
+    *,
+    note_form: ReviewNoteForm | None = None,
+    decision: tuple[str, Form] | None = None,
+) -> HttpResponse:
+    """The case screen, its read written to the access log; `note_form` and `decision` (an
+    action of the decision panel and its form) are the forms just sent, shown again with
+    their messages."""
     access_event_record(
         request=request,
         user=request.user,
@@ -52,6 +63,7 @@ def _screen(request: HttpRequest, case: Case, *, note_form: ReviewNoteForm) -> H
         member=case.member,
     )
     now = timezone.now()
+    history = selectors.case_status_history(case)
     context = {
         "case": case,
         "reviewer_status": selectors.reviewer_status(case),
@@ -65,11 +77,16 @@ def _screen(request: HttpRequest, case: Case, *, note_form: ReviewNoteForm) -> H
         "uploads": list(selectors.case_uploads_for_review(case)),
         "shown_inline": selectors.SHOWN_INLINE,
         "notes": list(selectors.case_review_notes(case)),
-        "note_form": note_form,
-        "history": selectors.case_status_history(case),
+        "note_form": note_form or ReviewNoteForm(),
+        "history": history,
         "letters": list(selectors.case_letters_for_review(case)),
         "post_decision_requests": list(selectors.case_post_decision_requests(case)),
         "decision_forms": DECISION_FORMS,
+        "decision": (
+            decision_panel(case, request.user, now=now, history=history, posted=decision)
+            if DECISION_FORMS
+            else None
+        ),
     }
     return render(request, CASE_TEMPLATE, context)
 
@@ -77,8 +94,8 @@ def _screen(request: HttpRequest, case: Case, *, note_form: ReviewNoteForm) -> H
 @reviewer_required
 @require_GET
 def review_case(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    case = _case(request, public_id)
-    return _screen(request, case, note_form=ReviewNoteForm())
+    case = screen_case(request, public_id)
+    return case_screen(request, case)
 
 
 @reviewer_required
@@ -102,8 +119,8 @@ def review_note(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, NOTE_ADDED)
             return redirect(reverse("cases:review-case", args=[public_id]) + "#notes")
-    case = _case(request, public_id)
-    return _screen(request, case, note_form=form)
+    case = screen_case(request, public_id)
+    return case_screen(request, case, note_form=form)
 
 
 @reviewer_required

@@ -26,7 +26,7 @@ from cases.models import (
     ReviewNote,
     StatusEvent,
 )
-from cases.review.screen.selectors import DueTime
+from cases.review.due_words import DueTime
 from cases.wizard.drafts import draft_start
 from tests.cases.clinical.test_uploads import docx_bytes, pdf_bytes, png_bytes
 from tests.cases.review.built import case_in_review
@@ -271,11 +271,12 @@ def test_the_notes_history_letters_and_post_decision_requests(
     letters = section(response, "letters-title")
     assert "Additional information required Member Mail queue" in letters
     assert "Not yet" in letters
-    # Reviewers have no letter PDF view of their own: the letters are listed, not linked.
-    assert (
-        "letters/"
-        not in response.content.decode().split('id="letters-title"')[1].split("<section")[0]
+    # Each letter opens as its PDF in a new tab (cases.review.screen.letters).
+    letter_url = reverse(
+        "cases:review-letter",
+        kwargs={"public_id": case.public_id, "letter_id": Letter.objects.get(case=case).public_id},
     )
+    assert f'href="{letter_url}" target="_blank" rel="noopener"' in response.content.decode()
     requests = section(response, "post-decision-title")
     assert "Reconsideration · Received" in requests
     assert "Pat Front Desk, (615) 548-4000" in requests and "New imaging attached." in requests
@@ -329,11 +330,12 @@ def test_a_decided_case_is_still_shown_without_a_time_left(world, nurse_client):
     assert "(decided)" in page and "left" not in page.split("Decision due")[1][:60]
 
 
-def test_the_determination_forms_have_their_place_but_are_not_shown_yet(world, nurse_client):
+def test_the_determination_forms_are_shown_in_the_decision_panel(world, nurse_client):
     case = in_review(world)
     response = nurse_client.get(case_url(case))
-    assert response.context["decision_forms"] is False
-    assert "cases/review/partials/decision.html" not in [t.name for t in response.templates]
+    assert response.context["decision_forms"] is True
+    assert "cases/review/partials/decision.html" in [t.name for t in response.templates]
+    assert "Approve request" in section(response, "decision-title")
 
 
 # --- Who may see it ---------------------------------------------------------------------------

@@ -461,3 +461,23 @@ def test_a_case_locked_elsewhere_is_left_for_the_next_run(world, nurse):
     assert Case.objects.get(pk=free.pk).status == Case.Status.IN_REVIEW
     assert holds_expire(now=now) == 1
     assert Case.objects.get(pk=locked.pk).status == Case.Status.IN_REVIEW
+
+
+def test_a_case_another_reviewer_took_is_not_held_by_me(world, nurse, director):
+    case = in_review(world)
+    Case.objects.filter(pk=case.pk).update(assigned_to=director, assigned_at=NOW)
+    with pytest.raises(CaseError, match="assigned to someone else"):
+        hold(nurse, case)
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+    assert events(case) == [] and not Determination.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("checklist", "note", "field"),
+    [([], "", "checklist"), (["x-rays"], "", "checklist"), ([], "x" * 5000, "note")],
+)
+def test_a_refused_hold_names_the_field_at_fault(world, nurse, checklist, note, field):
+    case = in_review(world)
+    with pytest.raises(CaseError) as refused:
+        case_hold(user=nurse, public_id=case.public_id, now=NOW, checklist=checklist, note=note)
+    assert refused.value.field == field

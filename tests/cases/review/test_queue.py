@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from accounts.models import AccessEvent
 from cases.models import Case
-from cases.review.queue.rows import due_state, queue_rows, reviewer_status, time_left
+from cases.review.due_words import due_state, time_left
+from cases.review.queue.rows import queue_rows, reviewer_status
 from cases.review.queue.selectors import QueueQuery, queue_page_for
 from tests.cases.review.conftest import in_review, signed_in
 from tests.factories.accounts import UserFactory
