@@ -287,8 +287,19 @@ class Case(models.Model):
             # "Take next case" (the first unassigned case in review of the reviewer's programs).
             models.Index(
                 fields=["-is_urgent", "due_at"],
-                include=["id", "program", "assigned_to"],
-                condition=Q(status__in=["in_review", "hold"]),
+                # Everything the queue's filters and count read, so they never touch the
+                # table's rows (an index-only scan).
+                include=[
+                    "id",
+                    "program",
+                    "assigned_to",
+                    "status",
+                    "review_level",
+                    "information_received_at",
+                    "decide_on_original",
+                    "needs_medical_director",
+                ],
+                condition=Q(status__in=["in_review", "hold"], submitted_at__isnull=False),
                 name="case_review_queue",
             ),
             models.Index(fields=["hold_due_at"], condition=Q(status="hold"), name="case_hold_due"),

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from accounts.models import User
 from cases.models import Case
+from eligibility.models import Program
 
 REVIEW_STATUSES = (Case.Status.IN_REVIEW, Case.Status.HOLD)
 
@@ -29,10 +30,30 @@ def cases_for_reviewer(user: User) -> QuerySet[Case]:
     decided cases too); none for anyone who is not a reviewer."""
     if not is_reviewer(user):
         return Case.objects.none()
+    programs = getattr(user, _PROGRAMS_READ, None)
+    if programs is None:
+        return Case.objects.filter(
+            submitted_at__isnull=False, program__in=user.review_programs.values("pk")
+        )
+    # Already read (the queue's filter did): their ids, not a subquery. PostgreSQL's estimate of
+    # the subquery's rows is far off for a reviewer of large programs, and it then sorts the
+    # whole queue for a later page.
     return Case.objects.filter(
-        submitted_at__isnull=False,
-        program__in=user.review_programs.values("pk"),
+        submitted_at__isnull=False, program__in=[program.pk for program in programs]
     )
+
+
+_PROGRAMS_READ = "_review_programs_read"
+
+
+def reviewer_programs(user: User) -> list[Program]:
+    """The programs `user` reviews, in the menu's order, read once per user object (a
+    request's)."""
+    programs = getattr(user, _PROGRAMS_READ, None)
+    if programs is None:
+        programs = list(user.review_programs.order_by("display_order", "name"))
+        setattr(user, _PROGRAMS_READ, programs)
+    return programs
 
 
 def reviewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -52,5 +73,6 @@ __all__ = [
     "cases_for_reviewer",
     "is_medical_director",
     "is_reviewer",
+    "reviewer_programs",
     "reviewer_required",
 ]

@@ -19,7 +19,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquer
 from accounts.models import User
 from cases.models import Case
 from cases.paging import Page
-from cases.review.access import REVIEW_STATUSES, cases_for_reviewer
+from cases.review.access import REVIEW_STATUSES, cases_for_reviewer, reviewer_programs
 from eligibility.models import Delegation, HealthPlan, LineOfBusiness, Program
 
 PER_PAGE = 50
@@ -78,7 +78,7 @@ class QueueQuery:
 
 def queue_programs_for(user: User) -> list[Program]:
     """The programs `user` reviews (the queue's "Program" filter), in the menu's order."""
-    return list(user.review_programs.order_by("display_order", "name").only("code", "name"))
+    return reviewer_programs(user)
 
 
 def queue_cases_for(user: User) -> QuerySet[Case]:
