@@ -18,6 +18,13 @@ class Page:
     per_page: int
     # Every member whose data the page shows (for the access log).
     members: list[Member] = field(default_factory=list)
+    # More rows than `total` match (a list that counts only up to a limit).
+    more: bool = False
+
+    @property
+    def total_text(self) -> str:
+        """The total with thousands separators: "10,000"."""
+        return f"{self.total:,}"
 
     @property
     def has_previous(self) -> bool:

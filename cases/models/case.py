@@ -72,9 +72,14 @@ class Case(models.Model):
 
     # The opaque id of every URL: no patient data, nothing to count.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    office = models.ForeignKey("accounts.Office", on_delete=models.PROTECT, related_name="cases")
+    office = models.ForeignKey(
+        "accounts.Office", on_delete=models.PROTECT, related_name="cases", db_index=False
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases_created"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_created",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,7 +91,9 @@ class Case(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
 
     # Program, and how the case is built.
-    program = models.ForeignKey("eligibility.Program", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        "eligibility.Program", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     build_kind = models.CharField(
         max_length=20, choices=BuildKind.choices, default=BuildKind.NEW, blank=True
     )
@@ -98,6 +105,7 @@ class Case(models.Model):
         blank=True,
         related_name="follow_on_cases",
         help_text="The approved case a date extension or continuing care starts from.",
+        db_index=False,
     )
     dme_role = models.CharField(max_length=20, choices=DmeRole.choices, blank=True)
 
@@ -108,9 +116,15 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     health_plan = models.ForeignKey(
-        "eligibility.HealthPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "eligibility.HealthPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     practitioner_address = models.ForeignKey(
         "eligibility.PractitionerAddress",
@@ -118,6 +132,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     # Add Your Contact Info (for this request only).
@@ -145,10 +160,20 @@ class Case(models.Model):
 
     # Patient.
     member = models.ForeignKey(
-        "eligibility.Member", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "eligibility.Member",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     coverage = models.ForeignKey(
-        "eligibility.Coverage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "eligibility.Coverage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     delegation = models.ForeignKey(
         "eligibility.Delegation",
@@ -156,6 +181,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     patient_contact_saved = models.BooleanField(default=False)
     patient_cell_phone = models.CharField(
@@ -170,6 +196,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     secondary_diagnosis = models.ForeignKey(
         "eligibility.DiagnosisCode",
@@ -177,6 +204,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     is_bilateral = models.BooleanField(null=True, blank=True)
     service_confirmed = models.BooleanField(default=False)
@@ -184,7 +212,12 @@ class Case(models.Model):
     # Site of service.
     rendered_in_office = models.BooleanField(null=True, blank=True)
     site = models.ForeignKey(
-        "eligibility.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "eligibility.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     site_email = models.EmailField("Site Email", blank=True)
     place_of_service = models.CharField(max_length=2, blank=True)
@@ -202,7 +235,12 @@ class Case(models.Model):
     is_urgent = models.BooleanField(default=False)
     urgency_done = models.BooleanField(default=False)
     pathway = models.ForeignKey(
-        "cases.Pathway", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     # Set when the pathway's questions end: the outcome the submission decides by.
     pathway_outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
@@ -213,7 +251,9 @@ class Case(models.Model):
     # Submission and the decision (numbers from database sequences).
     submitted_at = models.DateTimeField(null=True, blank=True)
     case_number = models.CharField(max_length=12, unique=True, null=True, blank=True)
-    authorization_number = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    # None until decided (not ""): unique among the cases that have one (the constraint
+    # case_authorization_number).
+    authorization_number = models.CharField(max_length=12, null=True, blank=True)  # noqa: DJ001
     review_date = models.DateField(null=True, blank=True)
     expiration_date = models.DateField(null=True, blank=True)
     # When the medical review's decision is due (urgent 72 hours, standard 7 days by default).
@@ -230,6 +270,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="assigned_cases",
+        db_index=False,
     )
     assigned_at = models.DateTimeField(null=True, blank=True)
     # A nurse reviewer escalated it: only a medical director decides it now.
@@ -245,8 +286,22 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["office", "start_token"], name="case_started_once_per_token"
             ),
+            # Only decided cases have an authorization number: the cases in review have no
+            # entry in its two indexes.
+            models.UniqueConstraint(
+                fields=["authorization_number"],
+                condition=Q(authorization_number__isnull=False),
+                name="case_authorization_number",
+            ),
         ]
+        # A case's row has few indexes, each one a read needs: a status change writes an entry
+        # in every one of them (about 1 s per index in the 100,000-case hold sweep). Its foreign
+        # keys have none of their own (db_index=False): an office's, a member's and a
+        # practitioner's cases are found through the indexes below, a program's through the
+        # review queue's; the other keys are only read the other way (deleting a code, a site
+        # or a user: rare, and checked by a scan).
         indexes = [
+            # The office's cases by status (the worklist's drafts and Finish Later).
             models.Index(fields=["office", "status", "-created_at"], name="case_office_status"),
             models.Index(
                 fields=["expires_at"],
@@ -270,18 +325,30 @@ class Case(models.Model):
                 condition=Q(submitted_at__isnull=False),
                 name="case_office_submitted",
             ),
-            # Their Member Last Name and Ordering Provider filters within one office.
+            # Their Member Last Name and Ordering Provider filters within one office, and any
+            # read of a member's or a practitioner's cases (drafts too).
             models.Index(
                 fields=["member", "office", "-submitted_at"],
                 include=["id"],
-                condition=Q(submitted_at__isnull=False),
                 name="case_member_submitted",
             ),
             models.Index(
                 fields=["practitioner", "office", "-submitted_at"],
                 include=["id"],
-                condition=Q(submitted_at__isnull=False),
                 name="case_practitioner_submitted",
+            ),
+            # Authorization Lookup by the first characters of an authorization number.
+            models.Index(
+                fields=["authorization_number"],
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(authorization_number__isnull=False),
+                name="case_authorization_prefix",
+            ),
+            # A date extension's or continuing care's source (few cases have one).
+            models.Index(
+                fields=["source_case"],
+                condition=Q(source_case__isnull=False),
+                name="case_source",
             ),
             # The medical review queue (in review or on hold, urgent first, by due time) and
             # "Take next case" (the first unassigned case in review of the reviewer's programs).
@@ -388,7 +455,12 @@ class StatusEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField()
     reason = models.CharField(max_length=255, blank=True)
@@ -399,7 +471,11 @@ class StatusEvent(models.Model):
     class Meta:
         ordering = ["case", "at", "pk"]
         # The letters' sweep reads recent determinations by status.
-        indexes = [models.Index(fields=["to_status", "at"], name="statusevent_status_time")]
+        indexes = [
+            models.Index(fields=["to_status", "at"], name="statusevent_status_time"),
+            # The portal's sweeps write events by nobody: only people's events are indexed.
+            models.Index(fields=["by"], condition=Q(by__isnull=False), name="statusevent_by"),
+        ]
 
     def __str__(self):
         return f"{self.case}: {self.from_status or 'new'} -> {self.to_status} at {self.at}"

@@ -17,6 +17,7 @@ from cases.clinical.submission import decision_due_at
 from cases.errors import CaseError
 from cases.letters.services import letters_render
 from cases.models import Case, Determination, Letter, StatusEvent
+from cases.review import holds
 from cases.review.checklists import (
     DME,
     GENERAL,
@@ -430,6 +431,36 @@ def test_the_sweeps_queries_do_not_grow_with_the_cases(world, nurse):
         return len(queries)
 
     assert queries_for(3) == queries_for(30)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_connections_share_the_cases_each_moved_once(world, nurse, monkeypatch):
+    now = NOW + dt.timedelta(days=20)
+    cases = [held(world, nurse, due=now - dt.timedelta(minutes=m)) for m in range(1, 6)]
+    assert {case.pk % 2 for case in cases} == {0, 1}
+    swept = []
+    share_sweep = holds._holds_expire_share
+
+    def watched(**kwargs):
+        moved = share_sweep(**kwargs)
+        swept.append((threading.current_thread().name, kwargs["share"], moved))
+        return moved
+
+    monkeypatch.setattr(holds, "_holds_expire_share", watched)
+
+    assert holds_expire(now=now, shares=2) == 5
+
+    # Each share on its own thread (and so its own connection), the even and the odd ids.
+    assert sorted((share, moved) for _, share, moved in swept) == [
+        (holds.Share(0, 2), sum(case.pk % 2 == 0 for case in cases)),
+        (holds.Share(1, 2), sum(case.pk % 2 == 1 for case in cases)),
+    ]
+    assert len({name for name, _, _ in swept}) == 2
+    assert all(name.startswith("holds-expire") for name, _, _ in swept)
+    for case in cases:
+        assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+        assert StatusEvent.objects.filter(case=case, reason=EXPIRED_REASON).count() == 1
+    assert holds_expire(now=now, shares=2) == 0
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,10 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import AccessEvent
 from cases.models import Case
 from cases.review.due_words import due_state, time_left
+from cases.review.queue import rows as queue_row_cells
+from cases.review.queue import selectors
 from cases.review.queue.rows import queue_rows, reviewer_status
 from cases.review.queue.selectors import QueueQuery, queue_page_for
 from tests.cases.review.conftest import in_review, signed_in
@@ -372,6 +375,33 @@ def test_pages_of_50_with_the_filters_in_their_links(nurse_client, world):
     assert numbers_of(html_of(nurse_client, URL + "?page=7")) == numbers_of(second)
 
 
+def test_past_the_count_limit_the_queue_says_more_and_pages_to_the_limit(
+    nurse_client, world, monkeypatch
+):
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 4)
+    cases = many(world, 5)
+    first = html_of(nurse_client)
+    assert numbers_of(first) == [case.case_number for case in cases[:2]]
+    assert "Page 1 of 2+" in first
+    assert "1–2 of more than 4" in first
+    assert "The queue lists its first 4 cases" in first
+    # Past the last page: the last page within the limit (the 3rd and 4th cases).
+    last = html_of(nurse_client, URL + "?page=9")
+    assert numbers_of(last) == [case.case_number for case in cases[2:4]]
+    assert "3–4 of more than 4" in last
+
+
+def test_at_the_count_limit_the_count_is_exact(nurse_client, world, monkeypatch):
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 4)
+    many(world, 4)
+    first = html_of(nurse_client)
+    assert "Page 1 of 2<" in first
+    assert "1–2 of 4<" in first
+    assert "The queue lists its first" not in first
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -394,12 +424,12 @@ def test_the_same_few_queries_whatever_the_filter_and_length(
             "?assigned=mine",
         )
     }
-    # "?assigned=mine" shows nothing: no access log to write.
-    assert queries.pop("?assigned=mine") == queries[""] - 2
+    # "?assigned=mine" shows nothing: no ids, rows or access log to read and write.
+    assert queries.pop("?assigned=mine") == queries[""] - 3
     assert len(set(queries.values())) == 1, queries
     # The session, the user, the device, the membership; the programs, the count, the page's
-    # rows; the access log.
-    with django_assert_max_num_queries(8):
+    # ids, their rows; the access log.
+    with django_assert_max_num_queries(9):
         nurse_client.get(URL + "?urgency=standard&page=2")
 
 
@@ -427,3 +457,16 @@ def test_one_row_per_member_in_the_access_log(nurse_client, world, nurse):
 def test_nothing_shown_nothing_logged(nurse_client, world):
     html_of(nurse_client)
     assert not AccessEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "hour,minute", [(0, 0), (0, 5), (9, 5), (11, 59), (12, 0), (13, 30), (23, 59)]
+)
+def test_a_rows_day_and_time_read_as_djangos_date_formats_do(hour, minute):
+    at = dt.datetime(2026, 3, 8, hour, minute, tzinfo=dt.UTC)
+    local = timezone.localtime(at)
+    assert queue_row_cells._day_and_time(at) == (
+        date_format(local, "m/d/Y"),
+        date_format(local, "g:i A"),
+    )
+    assert queue_row_cells._day_and_time(None) == ("", "")
