@@ -38,18 +38,27 @@ def access_events_record_many(
 ) -> int:
     """Write the access log's rows for one read of several members' data (a list page): one row
     per member, all in one insert (append-only). Returns the number of rows written."""
+    return access_events_record_for_members(
+        request=request, user=user, member_ids=[member.pk for member in members], action=action
+    )
+
+
+def access_events_record_for_members(
+    *, request: HttpRequest, user: User, member_ids: Iterable[int], action: str
+) -> int:
+    """access_events_record_many for a list that has only the members' ids."""
     path = request.path[:255]
     ip_address = client_ip(request)
     events = AccessEvent.objects.bulk_create(
         AccessEvent(
-            user=user,
+            user_id=user.pk,
             action=action,
             subject_type=AccessEvent.SubjectType.MEMBER,
-            subject_id=str(member.pk),
-            member=member,
+            subject_id=str(member_id),
+            member_id=member_id,
             path=path,
             ip_address=ip_address,
         )
-        for member in members
+        for member_id in member_ids
     )
     return len(events)

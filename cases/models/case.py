@@ -470,9 +470,14 @@ class StatusEvent(models.Model):
 
     class Meta:
         ordering = ["case", "at", "pk"]
-        # The letters' sweep reads recent determinations by status.
         indexes = [
-            models.Index(fields=["to_status", "at"], name="statusevent_status_time"),
+            # The letters' sweep and the metrics read recent events by status; none reads the
+            # moves back to review by status (the hold sweep writes 100,000 of them at once).
+            models.Index(
+                fields=["to_status", "at"],
+                condition=~Q(to_status="in_review"),
+                name="statusevent_status_time",
+            ),
             # The portal's sweeps write events by nobody: only people's events are indexed.
             models.Index(fields=["by"], condition=Q(by__isnull=False), name="statusevent_by"),
         ]

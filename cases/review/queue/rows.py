@@ -65,8 +65,8 @@ def reviewer_status(case: Case) -> tuple[str, tuple[str, ...]]:
     return label, tuple(markers)
 
 
-def _person(person) -> str:
-    return f"{person.last_name}, {person.first_name}" if person else ""
+def _person(last_name: str | None, first_name: str | None) -> str:
+    return f"{last_name}, {first_name}" if last_name is not None else ""
 
 
 def _assignee(case: Case, user: User) -> str:
@@ -74,8 +74,9 @@ def _assignee(case: Case, user: User) -> str:
         return "Unassigned"
     if case.assigned_to_id == user.pk:
         return "Me"
-    assignee = case.assigned_to
-    return assignee.get_full_name() or assignee.get_username()
+    # As User.get_full_name, then the username.
+    full_name = f"{case.assignee_first_name or ''} {case.assignee_last_name or ''}".strip()
+    return full_name or case.assignee_username or ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,11 @@ class QueueRow:
     time_left: str
     due_state: str
     due_text: str
+    # The row's, the due cell's and the due badge's classes for the due state (none, "soon"
+    # or "overdue").
+    row_class: str
+    due_cell_class: str
+    due_badge_class: str
     program: str
     procedure_code: str
     procedure: str
@@ -104,6 +110,14 @@ class QueueRow:
     markers: tuple[str, ...]
     assigned: str
     mine: bool
+
+
+_ROW_CLASSES = {"overdue": "portal-queue-overdue", "soon": "portal-queue-due-soon"}
+_DUE_CELL_CLASSES = {"overdue": "table-danger", "soon": "table-warning"}
+_DUE_BADGE_CLASSES = {
+    "overdue": "text-bg-danger portal-due-overdue",
+    "soon": "text-bg-warning portal-due-soon",
+}
 
 
 class _Links:
@@ -118,21 +132,17 @@ class _Links:
 
 
 def queue_rows(cases: Iterable[Case], *, user: User, now: dt.datetime) -> list[QueueRow]:
-    """The rows of the queue's page as `user` sees them at `now`; each case number leads to
-    the case screen."""
+    """The rows of the queue's page as `user` sees them at `now` (cases read by
+    selectors.queue_rows_of, with their names); each case number leads to the case screen."""
     case_screen = _Links("cases:review-case")
     release = _Links("cases:review-release")
     rows = []
     for case in cases:
-        code = getattr(case, "procedure_code", None)
-        description = getattr(case, "procedure_description", None) or ""
-        plan = case.health_plan.name if case.health_plan else ""
-        delegation = case.delegation
-        line_of_business = (
-            delegation.line_of_business.name if delegation and delegation.line_of_business else ""
-        )
+        code = case.procedure_code
+        description = case.procedure_description or ""
         status, markers = reviewer_status(case)
         due = DueTime(at=case.due_at, now=now) if case.due_at else None
+        state = due.state if due else ""
         received, received_time = _day_and_time(case.submitted_at)
         due_day, due_time = _day_and_time(case.due_at)
         rows.append(
@@ -148,15 +158,20 @@ def queue_rows(cases: Iterable[Case], *, user: User, now: dt.datetime) -> list[Q
                 due=due_day,
                 due_time=due_time,
                 time_left=due.left_short if due else "",
-                due_state=due.state if due else "",
+                due_state=state,
                 due_text=due.state_text if due else "",
-                program=case.program.name,
+                row_class=_ROW_CLASSES.get(state, ""),
+                due_cell_class=_DUE_CELL_CLASSES.get(state, ""),
+                due_badge_class=_DUE_BADGE_CLASSES.get(state, ""),
+                program=case.program_name,
                 procedure_code=code or "",
                 procedure=description if code else "",
-                plan=plan,
-                line_of_business=line_of_business,
-                member=_person(case.member),
-                ordering_provider=_person(case.practitioner),
+                plan=case.plan_name or "",
+                line_of_business=case.line_of_business_name or "",
+                member=_person(case.member_last_name, case.member_first_name),
+                ordering_provider=_person(
+                    case.practitioner_last_name, case.practitioner_first_name
+                ),
                 status=status,
                 markers=markers,
                 assigned=_assignee(case, user),

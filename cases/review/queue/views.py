@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import AccessEvent
-from accounts.services import access_events_record_many
+from accounts.services import access_events_record_for_members
 from cases.errors import CaseError
 from cases.models import Case
 from cases.review.access import reviewer_required
 from cases.review.queue.forms import QueueFilterForm, unchosen_dropped
 from cases.review.queue.rows import queue_rows
-from cases.review.queue.selectors import queue_page_for, queue_programs_for
+from cases.review.queue.selectors import queue_member_ids, queue_page_for, queue_programs_for
 from cases.review.queue.services import case_release, case_take_next
 
 TEMPLATE = "cases/review/queue.html"
@@ -67,9 +67,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     query = form.queue_query()
     page = queue_page_for(request.user, query, now=now)
-    if page.members:
-        access_events_record_many(
-            request=request, user=request.user, members=page.members, action=AccessEvent.Action.LIST
+    member_ids = queue_member_ids(page)
+    if member_ids:
+        access_events_record_for_members(
+            request=request,
+            user=request.user,
+            member_ids=member_ids,
+            action=AccessEvent.Action.LIST,
         )
     address = _address(form)
     return render(
