@@ -250,10 +250,16 @@ class Case(models.Model):
 
     # Submission and the decision (numbers from database sequences).
     submitted_at = models.DateTimeField(null=True, blank=True)
-    case_number = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    # Unique (the constraint case_number_unique), in the "C" collation: its one index serves
+    # both a case number and the first digits of one (Certification Summary's search).
+    case_number = models.CharField(  # noqa: DJ001 -- None until submitted, not ""
+        max_length=12, null=True, blank=True, db_collation="C"
+    )
     # None until decided (not ""): unique among the cases that have one (the constraint
-    # case_authorization_number).
-    authorization_number = models.CharField(max_length=12, null=True, blank=True)  # noqa: DJ001
+    # case_authorization_number), in the "C" collation as the case number.
+    authorization_number = models.CharField(  # noqa: DJ001
+        max_length=12, null=True, blank=True, db_collation="C"
+    )
     review_date = models.DateField(null=True, blank=True)
     expiration_date = models.DateField(null=True, blank=True)
     # When the medical review's decision is due (urgent 72 hours, standard 7 days by default).
@@ -286,8 +292,9 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["office", "start_token"], name="case_started_once_per_token"
             ),
+            models.UniqueConstraint(fields=["case_number"], name="case_number_unique"),
             # Only decided cases have an authorization number: the cases in review have no
-            # entry in its two indexes.
+            # entry in its index.
             models.UniqueConstraint(
                 fields=["authorization_number"],
                 condition=Q(authorization_number__isnull=False),
@@ -336,13 +343,6 @@ class Case(models.Model):
                 fields=["practitioner", "office", "-submitted_at"],
                 include=["id"],
                 name="case_practitioner_submitted",
-            ),
-            # Authorization Lookup by the first characters of an authorization number.
-            models.Index(
-                fields=["authorization_number"],
-                opclasses=["varchar_pattern_ops"],
-                condition=Q(authorization_number__isnull=False),
-                name="case_authorization_prefix",
             ),
             # A date extension's or continuing care's source (few cases have one).
             models.Index(

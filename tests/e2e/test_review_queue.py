@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from cases.models import Case
+from cases.review.queue import selectors
 from tests.cases.conftest import world_build
 from tests.cases.review.conftest import in_review, reviewer
 from tests.e2e.conftest import sign_in
@@ -81,3 +82,24 @@ def test_the_queue_and_take_next_case(live_server, page, screenshot, password, q
     page.get_by_role("button", name="Take next case").click()
     expect(page).to_have_url(f"{live_server.url}/cases/review/{cases['urgent'].public_id}/")
     assert Case.objects.get(pk=cases["urgent"].pk).assigned_to == nurse
+
+
+def test_a_queue_longer_than_its_count_says_more(
+    live_server, page, screenshot, password, queue_world, monkeypatch
+):
+    # The limits made small: 7 cases in the queue, counted up to 4, 2 to a page.
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 4)
+    world, nurse, cases = queue_world
+    sign_in(page, live_server.url, nurse, password)
+    page.goto(f"{live_server.url}/cases/review/")
+    expect(rows(page)).to_have_count(2)
+    expect(page.get_by_text("Page 1 of 2+").first).to_be_visible()
+    expect(page.get_by_text("1–2 of more than 4").first).to_be_visible()
+    expect(page.get_by_text("The queue lists its first 4 cases")).to_be_visible()
+    screenshot("review_03_queue_more")
+
+    page.get_by_role("link", name="Last page").first.click()
+    expect(page).to_have_url(re.compile(r"page=2$"))
+    expect(page.get_by_text("3–4 of more than 4").first).to_be_visible()
+    expect(page.get_by_role("link", name="Next page")).to_have_count(0)
