@@ -17,7 +17,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 from cases.models import Case, ProcedureLine, StatusEvent
-from cases.post_decision.alternative import with_open_alternative
+from cases.post_decision.alternative import open_alternative_attach
 from cases.selectors import cases_for_user
 from eligibility.models import HealthPlan
 
@@ -136,20 +136,23 @@ _RESULT_FIELDS = (
 
 def case_for_authorization(*, user: User, public_id: UUID) -> Case:
     """The office's submitted case as its Authorization Lookup result shows it, with when it
-    was approved and its open alternative recommendation (one query). Raises Case.DoesNotExist
-    for a draft or another office's case."""
+    was approved (one query) and, denied, its open alternative recommendation (one more).
+    Raises Case.DoesNotExist for a draft or another office's case."""
     approved_at = (
         StatusEvent.objects.filter(case=OuterRef("pk"), to_status__in=APPROVED_STATUSES)
         .order_by("-at", "-pk")
         .values("at")[:1]
     )
-    return with_open_alternative(
+    case = (
         cases_for_user(user)
         .filter(submitted_at__isnull=False)
         .select_related("site")
         .only(*_RESULT_FIELDS)
         .annotate(approved_at=Subquery(approved_at))
-    ).get(public_id=public_id)
+        .get(public_id=public_id)
+    )
+    open_alternative_attach(case)
+    return case
 
 
 def procedure_lines_of(case: Case) -> list[ProcedureLine]:
