@@ -352,13 +352,14 @@ class Case(models.Model):
             ),
             # The medical review queue (in review or on hold, urgent first, by due time) and
             # "Take next case" (the first unassigned case in review of the reviewer's programs).
+            # Keyed by program first: a reviewer's reads pass no other program's cases, and
+            # each program's cases are read in the queue's order (merged after).
             models.Index(
-                fields=["-is_urgent", "due_at"],
+                fields=["program", "-is_urgent", "due_at"],
                 # Everything the queue's filters and count read, so they never touch the
                 # table's rows (an index-only scan).
                 include=[
                     "id",
-                    "program",
                     "assigned_to",
                     "status",
                     "review_level",

@@ -119,7 +119,7 @@ def test_the_lines_printed():
     ) == review.SweepsResult(sweeps={})
 
 
-def test_a_page_near_the_end_read_backwards_is_the_same_page(data):
+def test_pages_merged_from_each_programs_reads_follow_the_queues_order(data):
     from django.utils import timezone
 
     from cases.review.queue.selectors import (

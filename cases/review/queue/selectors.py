@@ -4,14 +4,16 @@ assignment, due within 24 hours), urgent first, then by due time.
 
 A page is three queries whatever the filter and the page (queue_page_for): the count up to a
 limit, the page's ids, then their rows with what a row shows (people and primary procedure
-joined in; program, plan and line of business, assignee read by subqueries). The order is the
-index case_review_queue's (-is_urgent, due_at), partial on the review statuses, so the ids are
-read in order from the index alone."""
+joined in; program, plan and line of business, assignee read by subqueries). The index
+case_review_queue is keyed (program, -is_urgent, due_at), partial on the review statuses, and
+covers every filter: each program's ids are read in the queue's order from the index alone,
+and the programs' reads are merged (queue_ids_in_order)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
@@ -113,6 +115,31 @@ def queue_ordered(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.order_by("-is_urgent", F("due_at").asc(nulls_last=True), "pk")
 
 
+def queue_ids_in_order(
+    cases: QuerySet[Case], program_ids: Iterable[int], *, start: int, count: int
+) -> list[int]:
+    """The ids of `cases` from `start` to `start + count` in the queue's order, in one query.
+
+    Each program's cases are read in order from case_review_queue (keyed by program first), at
+    most `start + count` of them, and PostgreSQL merges the reads (a UNION ALL) and keeps the
+    `count` asked for. One ordered read of several programs would read and sort every case of
+    them all."""
+    reads = [
+        queue_ordered(cases.filter(program_id=program_id)).values_list("pk", "is_urgent", "due_at")[
+            : start + count
+        ]
+        for program_id in program_ids
+    ]
+    if not reads:
+        return []
+    if len(reads) > 1:
+        # A due time's nulls come last in ascending order (PostgreSQL's default), as in each read.
+        merged = reads[0].union(*reads[1:], all=True).order_by("-is_urgent", "due_at", "pk")
+    else:
+        merged = reads[0]
+    return [pk for pk, _, _ in merged[start : start + count]]
+
+
 _ROW_FIELDS = (
     "public_id",
     "case_number",
@@ -168,8 +195,8 @@ def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> Page:
     - The count, up to COUNT_LIMIT: counting 100,000 cases took 40 ms, more than the rest of
       the page (and a filter's count reads every case it does not match, up to the limit);
       past the limit the page says "more than 1,000" and pages to the limit.
-    - The page's case ids, read in the queue's order from the index alone (case_review_queue
-      covers every filter), so a later page costs what the first does.
+    - The page's case ids, read in the queue's order from the index alone, program by program
+      (queue_ids_in_order).
     - Those cases' rows (queue_rows_of), by id."""
     cases = queue_filtered(user, query, now=now)
     counted = cases.order_by()[: COUNT_LIMIT + 1].count()
@@ -186,12 +213,21 @@ def queue_page_for(user: User, query: QueueQuery, *, now: dt.datetime) -> Page:
     )
     if not total:
         return page
-    start = (number - 1) * PER_PAGE
-    ids = list(queue_ordered(cases).values_list("pk", flat=True)[start : start + PER_PAGE])
+    ids = queue_ids_in_order(
+        cases, _program_ids_of(user, query), start=(number - 1) * PER_PAGE, count=PER_PAGE
+    )
     read = {case.pk: case for case in queue_rows_of(cases.filter(pk__in=ids))}
     # A case that left the queue between the two reads is not shown.
     page.rows = [read[pk] for pk in ids if pk in read]
     return page
+
+
+def _program_ids_of(user: User, query: QueueQuery) -> list[int]:
+    """The programs whose cases the page may show: the one filtered on, or all the user's."""
+    program_ids = [program.pk for program in queue_programs_for(user)]
+    if query.program_id:
+        return [query.program_id] if query.program_id in program_ids else []
+    return program_ids
 
 
 def queue_member_ids(page: Page) -> list[int]:

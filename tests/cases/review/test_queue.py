@@ -375,6 +375,44 @@ def test_pages_of_50_with_the_filters_in_their_links(nurse_client, world):
     assert numbers_of(html_of(nurse_client, URL + "?page=7")) == numbers_of(second)
 
 
+def in_two_programs(world, nurse) -> list[Case]:
+    """Seven cases of two programs the nurse reviews, mixed, in the queue's order."""
+    nurse.review_programs.add(world.dme)
+    specs = [  # (program, urgent, due in); the order they are expected in
+        ("dme", True, 5 * HOUR),
+        ("radiology", True, 30 * HOUR),
+        ("radiology", False, -HOUR),
+        ("dme", False, 2 * DAY),
+        ("dme", False, 3 * DAY),
+        ("radiology", False, 4 * DAY),
+        ("dme", False, None),
+    ]
+    cases = []
+    for program, urgent, due_in in specs:
+        case = in_review(world, urgent=urgent)
+        Case.objects.filter(pk=case.pk).update(
+            program=getattr(world, program),
+            due_at=None if due_in is None else timezone.now() + due_in,
+        )
+        cases.append(case)
+    return cases
+
+
+def test_two_programs_pages_merge_in_the_queues_order(nurse_client, world, nurse, monkeypatch):
+    """Each program's cases are read on their own (queue_ids_in_order): the pages still follow
+    one order, urgent first, then by due time, a case without a due time last."""
+    monkeypatch.setattr(selectors, "PER_PAGE", 2)
+    cases = in_two_programs(world, nurse)
+    shown = [
+        number
+        for page in (1, 2, 3, 4)
+        for number in numbers_of(html_of(nurse_client, f"{URL}?page={page}"))
+    ]
+    assert shown == [case.case_number for case in cases]
+    dme_only = numbers_of(html_of(nurse_client, f"{URL}?program=dme&page=2"))
+    assert dme_only == [cases[4].case_number, cases[6].case_number]
+
+
 def test_past_the_count_limit_the_queue_says_more_and_pages_to_the_limit(
     nurse_client, world, monkeypatch
 ):

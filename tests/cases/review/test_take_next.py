@@ -8,13 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from cases.errors import CaseError
 from cases.models import Case, StatusEvent
+from cases.review.queue import services as queue_services
 from cases.review.queue.services import case_release, case_take_next
 from tests.cases.review.conftest import in_review, reviewer, signed_in
 from tests.cases.review.test_queue import queued
@@ -60,6 +61,13 @@ def test_urgent_first_then_the_earliest_due(world, nurse):
         standard_soon.pk,
         standard_late.pk,
     ]
+
+
+def test_two_programs_cases_are_taken_in_one_order(world, nurse):
+    from tests.cases.review.test_queue import in_two_programs
+
+    cases = in_two_programs(world, nurse)
+    assert [case.pk for case in take_all(nurse)] == [case.pk for case in cases]
 
 
 def test_taking_assigns_the_case_to_me_and_changes_no_status(world, nurse):
@@ -202,6 +210,36 @@ def test_concurrent_take_next_never_gives_a_case_twice(world, cases_waiting):
     for user, result in zip(reviewers, results, strict=True):
         for pk in result:
             assert assignments[pk] == user.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_every_candidate_is_being_taken_more_are_read(world, nurse, monkeypatch):
+    """With one candidate read at a time: while another connection holds the first case's row,
+    Take next case reads further and takes the second, without waiting."""
+    monkeypatch.setattr(queue_services, "TAKE_CANDIDATES", 1)
+    first = in_review(world, due_in=DAY)
+    second = in_review(world, due_in=2 * DAY)
+    locked, done = threading.Event(), threading.Event()
+
+    def hold_first_row():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=first.pk)
+                locked.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holder = pool.submit(hold_first_row)
+        assert locked.wait(timeout=30)
+        try:
+            taken = case_take_next(user=nurse, now=NOW)
+        finally:
+            done.set()
+        holder.result()
+    assert taken.pk == second.pk
+    assert Case.objects.get(pk=first.pk).assigned_to_id is None
 
 
 # Release.
