@@ -16,9 +16,7 @@ from cases.review.access import (
     cases_for_reviewer,
     is_medical_director,
     is_reviewer,
-    reviewer_programs,
 )
-from cases.review.queue.selectors import queue_ids_in_order, queue_ordered
 
 NOT_A_REVIEWER = "Only nurse reviewers and medical directors take cases."
 NOT_YOURS = "This case is not assigned to you, so you cannot release it."
@@ -29,50 +27,76 @@ NOT_IN_REVIEW = "This case is no longer in review."
 # were taken meanwhile.
 TAKE_CANDIDATES = 8
 
-
-def cases_to_take_for(user: User):
-    """The cases `user` may take: unassigned and in review (not on hold) in their programs; a
-    case a nurse escalated only for a medical director."""
-    cases = cases_for_reviewer(user).filter(status=Case.Status.IN_REVIEW, assigned_to__isnull=True)
-    if not is_medical_director(user):
-        cases = cases.filter(needs_medical_director=False)
-    return cases
+# The next case in one statement. The candidates: for each program the user reviews, its first
+# cases waiting (unassigned, in review, for a medical director only if the user is one) read in
+# the queue's order along case_review_queue (keyed by program first), merged, the first few
+# kept. Then the first of them free is locked with SKIP LOCKED, its conditions checked again
+# under the lock: a case another reviewer is taking at the same moment is passed over, so two
+# reviewers never take the same case and neither waits for the other.
+_TAKE_NEXT_SQL = """
+SELECT c.id, c.public_id, c.case_number, c.assigned_to_id, c.assigned_at, c.updated_at
+FROM {case} c
+WHERE c.id IN (
+    SELECT c.id FROM {reviews} r
+    CROSS JOIN LATERAL (
+        SELECT c.id, c.is_urgent, c.due_at FROM {case} c
+        WHERE c.program_id = r.program_id
+          AND c.status = %(in_review)s AND c.submitted_at IS NOT NULL
+          AND c.assigned_to_id IS NULL AND (%(director)s OR NOT c.needs_medical_director)
+        ORDER BY c.is_urgent DESC, c.due_at ASC NULLS LAST, c.id
+        LIMIT %(wanted)s
+    ) c
+    WHERE r.user_id = %(user)s
+    ORDER BY c.is_urgent DESC, c.due_at ASC NULLS LAST, c.id
+    LIMIT %(wanted)s
+)
+  AND c.status = %(in_review)s AND c.submitted_at IS NOT NULL
+  AND c.assigned_to_id IS NULL AND (%(director)s OR NOT c.needs_medical_director)
+ORDER BY c.is_urgent DESC, c.due_at ASC NULLS LAST, c.id
+LIMIT 1
+FOR UPDATE OF c SKIP LOCKED
+"""
 
 
 @transaction.atomic
 def case_take_next(*, user: User, now: dt.datetime) -> Case | None:
     """Assign the next case waiting for review to `user` (None when nothing is waiting), in the
-    queue's order: urgent first, then the earliest due.
-
-    The first few candidates are read without locks, program by program along the queue's
-    index (queue_ids_in_order), then the first of them still free is locked with SKIP LOCKED
-    (its conditions checked again under the lock): a case another reviewer is taking at the
-    same moment is passed over, so two reviewers never take the same case and neither waits
-    for the other. When every candidate was taken meanwhile, more are read."""
+    queue's order: urgent first, then the earliest due. Waiting: unassigned and in review (not
+    on hold) in the user's programs; a case a nurse escalated only for a medical director.
+    When every candidate read was taken meanwhile, more are read."""
     if not is_reviewer(user):
         raise CaseError(NOT_A_REVIEWER)
-    cases = cases_to_take_for(user)
-    program_ids = [program.pk for program in reviewer_programs(user)]
-    wanted = TAKE_CANDIDATES
+    sql = _TAKE_NEXT_SQL.format(
+        case=Case._meta.db_table, reviews=User.review_programs.through._meta.db_table
+    )
+    params = {
+        "in_review": Case.Status.IN_REVIEW,
+        "director": is_medical_director(user),
+        "user": user.pk,
+        "wanted": TAKE_CANDIDATES,
+    }
     while True:
-        candidates = queue_ids_in_order(cases, program_ids, start=0, count=wanted)
-        if not candidates:
-            return None
-        case = (
-            queue_ordered(cases.filter(pk__in=candidates))
-            .select_for_update(skip_locked=True, of=("self",))
-            .only("pk", "public_id", "case_number", "assigned_to", "assigned_at", "updated_at")
-            .first()
-        )
+        case = next(iter(Case.objects.raw(sql, params)), None)
         if case is not None:
             break
-        if len(candidates) < wanted:
+        if not _waiting_exist(user, more_than=params["wanted"]):
             return None
-        wanted *= 4
+        params["wanted"] *= 4
     case.assigned_to = user
     case.assigned_at = now
     case.save(update_fields=["assigned_to", "assigned_at", "updated_at"])
     return case
+
+
+def _waiting_exist(user: User, *, more_than: int) -> bool:
+    """Whether more than `more_than` cases wait for `user` (all the candidates read were being
+    taken, so reading more may find a free one)."""
+    waiting = cases_for_reviewer(user).filter(
+        status=Case.Status.IN_REVIEW, assigned_to__isnull=True
+    )
+    if not is_medical_director(user):
+        waiting = waiting.filter(needs_medical_director=False)
+    return waiting.order_by()[: more_than + 1].count() > more_than
 
 
 @transaction.atomic
