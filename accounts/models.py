@@ -165,7 +165,11 @@ class AccessEvent(models.Model):
         UPLOAD = "upload", "Upload"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="access_events")
+    # The user and the member are found through access_event_user and access_event_member (each
+    # led by them): an index of their own would only be written, once more per event.
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="access_events", db_index=False
+    )
     action = models.CharField(max_length=16, choices=Action.choices)
     # What was read, and its primary key.
     subject_type = models.CharField(max_length=16, choices=SubjectType.choices)
@@ -176,6 +180,7 @@ class AccessEvent(models.Model):
         null=True,
         blank=True,
         related_name="access_events",
+        db_index=False,
     )
     path = models.CharField(max_length=255)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -161,7 +161,7 @@ _ROW_FIELDS = (
 
 
 def _name_of(model, field: str, key: str):
-    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field)[:1])
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field)[:1])
 
 
 def queue_rows_of(cases: QuerySet[Case]) -> QuerySet[Case]:
