@@ -3,8 +3,12 @@ world's radiology program, a nurse of another program, each with a signed-in cli
 review made directly in the database (as SUBMIT CASE leaves them)."""
 
 import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -72,3 +76,33 @@ def in_review(
 def pathway(world):
     """The knee MRI pathway of the world's radiology program (tests.cases.review.built)."""
     return knee_pathway(world)
+
+
+@contextmanager
+def row_locked_elsewhere(case: Case) -> Iterator[None]:
+    """While the block runs, another connection holds `case`'s row lock (SELECT … FOR UPDATE in
+    an open transaction); it lets go when the block ends. For transactional tests only."""
+    locked, done = threading.Event(), threading.Event()
+    failed: list[BaseException] = []
+
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                Case.objects.select_for_update().get(pk=case.pk)
+                locked.set()
+                done.wait(timeout=30)
+        except BaseException as error:  # reported to the test below
+            failed.append(error)
+            locked.set()
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=hold_the_row)
+    other.start()
+    try:
+        assert locked.wait(timeout=30), "the other connection never locked the row"
+        assert not failed, failed
+        yield
+    finally:
+        done.set()
+        other.join(timeout=30)

@@ -40,7 +40,7 @@ from cases.review.holds import (
 )
 from eligibility.models import Delegation
 from tests.cases.clinical.test_uploads import pdf_bytes
-from tests.cases.review.conftest import in_review
+from tests.cases.review.conftest import in_review, row_locked_elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -468,25 +468,8 @@ def test_a_case_locked_elsewhere_is_left_for_the_next_run(world, nurse):
     now = NOW + dt.timedelta(days=20)
     locked = held(world, nurse, due=now - dt.timedelta(minutes=2))
     free = held(world, nurse, due=now - dt.timedelta(minutes=1))
-    taken, release = threading.Event(), threading.Event()
-
-    def hold_the_row():
-        try:
-            with transaction.atomic():
-                Case.objects.select_for_update().get(pk=locked.pk)
-                taken.set()
-                release.wait(timeout=30)
-        finally:
-            connection.close()
-
-    other = threading.Thread(target=hold_the_row)
-    other.start()
-    try:
-        assert taken.wait(timeout=30)
+    with row_locked_elsewhere(locked):
         assert holds_expire(now=now) == 1
-    finally:
-        release.set()
-        other.join(timeout=30)
 
     assert Case.objects.get(pk=locked.pk).status == Case.Status.HOLD
     assert Case.objects.get(pk=free.pk).status == Case.Status.IN_REVIEW

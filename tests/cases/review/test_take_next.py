@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection, transaction
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from cases.errors import CaseError
 from cases.models import Case, StatusEvent
 from cases.review.queue import services as queue_services
 from cases.review.queue.services import case_release, case_take_next
-from tests.cases.review.conftest import in_review, reviewer, signed_in
+from tests.cases.review.conftest import in_review, reviewer, row_locked_elsewhere, signed_in
 from tests.cases.review.test_queue import queued
 from tests.factories.accounts import UserFactory
 
@@ -219,25 +219,8 @@ def test_when_every_candidate_is_being_taken_more_are_read(world, nurse, monkeyp
     monkeypatch.setattr(queue_services, "TAKE_CANDIDATES", 1)
     first = in_review(world, due_in=DAY)
     second = in_review(world, due_in=2 * DAY)
-    locked, done = threading.Event(), threading.Event()
-
-    def hold_first_row():
-        try:
-            with transaction.atomic():
-                Case.objects.select_for_update().get(pk=first.pk)
-                locked.set()
-                done.wait(timeout=30)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        holder = pool.submit(hold_first_row)
-        assert locked.wait(timeout=30)
-        try:
-            taken = case_take_next(user=nurse, now=NOW)
-        finally:
-            done.set()
-        holder.result()
+    with row_locked_elsewhere(first):
+        taken = case_take_next(user=nurse, now=NOW)
     assert taken.pk == second.pk
     assert Case.objects.get(pk=first.pk).assigned_to_id is None
 
