@@ -370,7 +370,10 @@ class Case(models.Model):
                 condition=Q(status__in=["in_review", "hold"], submitted_at__isnull=False),
                 name="case_review_queue",
             ),
-            models.Index(fields=["hold_due_at"], condition=Q(status="hold"), name="case_hold_due"),
+            # The hold sweep's ranges: held cases in (hold due time, id) order.
+            models.Index(
+                fields=["hold_due_at", "id"], condition=Q(status="hold"), name="case_hold_due"
+            ),
         ]
 
     def __str__(self):

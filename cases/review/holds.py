@@ -17,7 +17,7 @@ from typing import NamedTuple
 from uuid import UUID
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Now
 
 from accounts.models import User
@@ -163,77 +163,99 @@ def hold_information_received(
     )
 
 
-class Share(NamedTuple):
-    """The held cases whose id % of == number."""
+class KeyRange(NamedTuple):
+    """The held cases whose (hold due time, id) is after `after` and at most `last`."""
 
-    number: int
-    of: int
+    after: tuple[dt.datetime, int]
+    last: tuple[dt.datetime, int]
 
 
 def holds_expire(
     *, now: dt.datetime, batch_size: int = EXPIRE_BATCH, shares: int = EXPIRE_SHARES
 ) -> int:
     """The beat sweep: every held case whose hold due time has passed goes back to the queue,
-    to be decided on the original submission, due at once (a status event by nobody). Cases
-    are taken in batches along the case_hold_due index, each batch under its rows' locks (a
-    case another transaction holds is left for the next run, as is one already moved); a batch
-    that fails is retried case by case, so one case's failure does not stop the others.
+    to be decided on the original submission, due at once (a status event by nobody).
 
-    The held cases are split by id into `shares`, each swept on its own thread and database
-    connection at the same time: PostgreSQL does the work, and two connections moved 100,000
-    cases in three quarters of the time one took. Called inside a transaction (which other
-    connections could not see), the sweep runs in it, on this connection. Returns how many
-    went back to the queue."""
+    One read along the case_hold_due index splits the held cases past due into ranges of
+    `batch_size` (by hold due time and id); each range is then moved in a transaction of its
+    own under its rows' locks (a case another transaction holds is left for the next run, as
+    is one already moved). A range that fails is retried case by case, so one case's failure
+    does not stop the others. Each range reads only its own cases: a batch that looked for
+    "the next 1,000 after the last one" read every case left after it, and the sweep's time
+    grew with the square of the cases.
+
+    The ranges are shared out among `shares` threads, each on its own database connection at
+    the same time: PostgreSQL does the work, and two connections moved 100,000 cases in three
+    quarters of the time one took. Called inside a transaction (which other connections could
+    not see), the sweep runs in it, on this connection. Returns how many went back to the
+    queue."""
+    ranges = _held_past_due_ranges(now=now, batch_size=batch_size)
+    shares = min(shares, len(ranges))
     if shares <= 1 or connection.in_atomic_block:
-        return _holds_expire_share(now=now, batch_size=batch_size, share=Share(0, 1))
+        return _ranges_expire(ranges, now=now)
     with ThreadPoolExecutor(max_workers=shares, thread_name_prefix="holds-expire") as pool:
         futures = [
-            pool.submit(_share_on_its_connection, now=now, batch_size=batch_size, share=share)
-            for share in (Share(number, shares) for number in range(shares))
+            pool.submit(_ranges_expire_on_its_connection, ranges[number::shares], now=now)
+            for number in range(shares)
         ]
         return sum(future.result() for future in futures)
 
 
-def _share_on_its_connection(*, now: dt.datetime, batch_size: int, share: Share) -> int:
+# Every batch_size-th held case past due, in (hold due time, id) order: where each range ends.
+_RANGE_ENDS_SQL = """
+SELECT hold_due_at, id FROM (
+    SELECT hold_due_at, id, row_number() OVER (ORDER BY hold_due_at, id) AS place
+    FROM {case} WHERE status = %(hold)s AND hold_due_at <= %(now)s
+) held
+WHERE place %% %(batch_size)s = 0
+ORDER BY hold_due_at, id
+"""
+_END_OF_TIME = (dt.datetime.max.replace(tzinfo=dt.UTC), 2**63 - 1)
+
+
+def _held_past_due_ranges(*, now: dt.datetime, batch_size: int) -> list[KeyRange]:
+    """Ranges of about `batch_size` held cases past due each, from the beginning of time to the
+    end (the last takes whatever is left)."""
+    with connection.cursor() as cursor:
+        # The table name comes from the model, never from input.
+        cursor.execute(
+            _RANGE_ENDS_SQL.format(case=Case._meta.db_table),
+            {"hold": Case.Status.HOLD.value, "now": now, "batch_size": batch_size},
+        )
+        ends = [tuple(row) for row in cursor.fetchall()]
+    starts, lasts = [(_BEGINNING, 0), *ends], [*ends, _END_OF_TIME]
+    return [KeyRange(after, last) for after, last in zip(starts, lasts, strict=True)]
+
+
+def _ranges_expire_on_its_connection(ranges: list[KeyRange], *, now: dt.datetime) -> int:
     try:
-        return _holds_expire_share(now=now, batch_size=batch_size, share=share)
+        return _ranges_expire(ranges, now=now)
     finally:
         # The thread's own connection, opened by its first query.
         connection.close()
 
 
-def _holds_expire_share(*, now: dt.datetime, batch_size: int, share: Share) -> int:
+def _ranges_expire(ranges: list[KeyRange], *, now: dt.datetime) -> int:
     expired = 0
-    after: tuple[dt.datetime, int] | None = None
-    while True:
+    for key_range in ranges:
         try:
             with transaction.atomic():
-                moved, last = _expire_batch(now=now, after=after, limit=batch_size, share=share)
+                expired += _range_expire(key_range, now=now)
         except Exception:
             logger.exception("Holds past due: a batch failed, retrying its cases one by one")
-            batch = _held_past_due(now=now, after=after, limit=batch_size, share=share)
-            if not batch:
-                raise
-            moved, last = _back_to_queue_one_by_one([pk for _, pk in batch], now=now), batch[-1]
-        if last is None:
-            return expired
-        expired += moved
-        after = last
+            expired += _back_to_queue_one_by_one(_held_past_due_in(key_range, now=now), now=now)
+    return expired
 
 
-# One statement per batch (PostgreSQL does the work, not Python): lock the next held cases past
-# due along the case_hold_due index (skipping rows other transactions hold), move them back to
-# review, write their status events, and answer how many moved and where the batch ended.
+# One statement per range (PostgreSQL does the work, not Python): lock the range's held cases
+# past due (skipping rows other transactions hold), move them back to review, write their
+# status events, and answer how many moved.
 _EXPIRE_SQL = """
 WITH locked AS (
-    SELECT id, hold_due_at FROM {case}
+    SELECT id FROM {case}
     WHERE status = %(hold)s AND hold_due_at <= %(now)s
-      -- hold_due_at >= is what the index (case_hold_due, on hold_due_at alone) seeks to: each
-      -- batch starts where the last ended instead of passing every case moved before it.
-      AND hold_due_at >= %(after_due)s AND (hold_due_at, id) > (%(after_due)s, %(after_id)s)
-      AND id %% %(of)s = %(number)s
-    ORDER BY hold_due_at, id
-    LIMIT %(limit)s
+      AND (hold_due_at, id) > (%(after_due)s, %(after_id)s)
+      AND (hold_due_at, id) <= (%(last_due)s, %(last_id)s)
     FOR UPDATE SKIP LOCKED
 ), moved AS (
     UPDATE {case} c
@@ -245,52 +267,37 @@ WITH locked AS (
     INSERT INTO {event} (case_id, from_status, to_status, by_id, at, reason, note)
     SELECT id, %(hold)s, %(in_review)s, NULL, %(now)s, %(reason)s, '' FROM moved
 )
-SELECT (SELECT count(*) FROM moved), hold_due_at, id
-FROM locked ORDER BY hold_due_at DESC, id DESC LIMIT 1
+SELECT count(*) FROM moved
 """
 
 
-def _expire_batch(
-    *, now: dt.datetime, after: tuple[dt.datetime, int] | None, limit: int, share: Share
-) -> tuple[int, tuple[dt.datetime, int] | None]:
-    """Move the next batch back to the queue: (how many moved, the batch's last hold due time
-    and id), or (0, None) when no held case past due is left after `after`."""
-    after_due, after_id = after if after is not None else (_BEGINNING, 0)
+def _range_expire(key_range: KeyRange, *, now: dt.datetime) -> int:
+    """Move the range's held cases past due back to the queue; how many moved."""
+    (after_due, after_id), (last_due, last_id) = key_range
     params = {
         "hold": Case.Status.HOLD.value,
         "in_review": Case.Status.IN_REVIEW.value,
         "now": now,
         "after_due": after_due,
         "after_id": after_id,
-        "limit": limit,
+        "last_due": last_due,
+        "last_id": last_id,
         "reason": EXPIRED_REASON,
-        "number": share.number,
-        "of": share.of,
     }
     tables = {"case": Case._meta.db_table, "event": StatusEvent._meta.db_table}
     with connection.cursor() as cursor:
         # Table names come from the models, never from input.
         cursor.execute(_EXPIRE_SQL.format(**tables), params)
-        row = cursor.fetchone()
-    if row is None:
-        return 0, None
-    return row[0], (row[1], row[2])
+        return cursor.fetchone()[0]
 
 
-def _held_past_due(
-    *, now: dt.datetime, after: tuple[dt.datetime, int] | None, limit: int, share: Share
-) -> list[tuple[dt.datetime, int]]:
-    """The next held cases of `share` past due after `after` (hold due time, id), not
-    locked."""
-    cases = (
-        Case.objects.filter(status=Case.Status.HOLD, hold_due_at__lte=now)
-        .alias(share_number=F("pk") % share.of)
-        .filter(share_number=share.number)
-    )
-    if after is not None:
-        due, pk = after
-        cases = cases.filter(Q(hold_due_at__gt=due) | Q(hold_due_at=due, pk__gt=pk))
-    return list(cases.order_by("hold_due_at", "pk").values_list("hold_due_at", "pk")[:limit])
+def _held_past_due_in(key_range: KeyRange, *, now: dt.datetime) -> list[int]:
+    """The ids of the range's held cases past due, not locked."""
+    (after_due, after_id), (last_due, last_id) = key_range
+    after = Q(hold_due_at__gt=after_due) | Q(hold_due_at=after_due, pk__gt=after_id)
+    up_to_last = Q(hold_due_at__lt=last_due) | Q(hold_due_at=last_due, pk__lte=last_id)
+    cases = Case.objects.filter(after, up_to_last, status=Case.Status.HOLD, hold_due_at__lte=now)
+    return list(cases.order_by("hold_due_at", "pk").values_list("pk", flat=True))
 
 
 def _back_to_queue(ids: list[int], *, now: dt.datetime) -> int:

@@ -434,33 +434,47 @@ def test_the_sweeps_queries_do_not_grow_with_the_cases(world, nurse):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_connections_share_the_cases_each_moved_once(world, nurse, monkeypatch):
+def test_two_connections_share_the_ranges_each_case_moved_once(world, nurse, monkeypatch):
     now = NOW + dt.timedelta(days=20)
     cases = [held(world, nurse, due=now - dt.timedelta(minutes=m)) for m in range(1, 6)]
-    assert {case.pk % 2 for case in cases} == {0, 1}
     swept = []
-    share_sweep = holds._holds_expire_share
+    ranges_sweep = holds._ranges_expire_on_its_connection
 
-    def watched(**kwargs):
-        moved = share_sweep(**kwargs)
-        swept.append((threading.current_thread().name, kwargs["share"], moved))
+    def watched(ranges, **kwargs):
+        moved = ranges_sweep(ranges, **kwargs)
+        swept.append((threading.current_thread().name, len(ranges), moved))
         return moved
 
-    monkeypatch.setattr(holds, "_holds_expire_share", watched)
+    monkeypatch.setattr(holds, "_ranges_expire_on_its_connection", watched)
 
-    assert holds_expire(now=now, shares=2) == 5
+    assert holds_expire(now=now, batch_size=2, shares=2) == 5
 
-    # Each share on its own thread (and so its own connection), the even and the odd ids.
-    assert sorted((share, moved) for _, share, moved in swept) == [
-        (holds.Share(0, 2), sum(case.pk % 2 == 0 for case in cases)),
-        (holds.Share(1, 2), sum(case.pk % 2 == 1 for case in cases)),
-    ]
+    # Three ranges (2, 2 and the 1 left): the first and the third on one thread (and so one
+    # connection), the second on the other.
+    assert sorted((ranges, moved) for _, ranges, moved in swept) == [(1, 2), (2, 3)]
     assert len({name for name, _, _ in swept}) == 2
     assert all(name.startswith("holds-expire") for name, _, _ in swept)
     for case in cases:
         assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
         assert StatusEvent.objects.filter(case=case, reason=EXPIRED_REASON).count() == 1
     assert holds_expire(now=now, shares=2) == 0
+
+
+def test_each_range_holds_the_batch_size_and_the_last_what_is_left(world, nurse):
+    now = NOW + dt.timedelta(days=20)
+    same_time = now - dt.timedelta(hours=2)
+    cases = [held(world, nurse, due=same_time) for _ in range(3)]
+    cases += [held(world, nurse, due=now - dt.timedelta(minutes=m)) for m in (5, 1)]
+    held(world, nurse, due=now + dt.timedelta(minutes=1))
+    in_order = sorted(cases, key=lambda case: (case.hold_due_at, case.pk))
+
+    ranges = holds._held_past_due_ranges(now=now, batch_size=2)
+
+    keys = [(case.hold_due_at, case.pk) for case in in_order]
+    assert [key_range.last for key_range in ranges[:-1]] == [keys[1], keys[3]]
+    assert ranges[0].after < keys[0] and ranges[-1].last > keys[-1]
+    assert [ranges[i].after for i in (1, 2)] == [keys[1], keys[3]]
+    assert [len(holds._held_past_due_in(r, now=now)) for r in ranges] == [2, 2, 1]
 
 
 @pytest.mark.django_db(transaction=True)
