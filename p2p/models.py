@@ -1,1 +1,0 @@
-# The P2P scheduler arrives with its own issue.
