@@ -131,11 +131,15 @@ def week_open_slots(
     now: dt.datetime,
     deadline: dt.datetime | None,
     physicians: QuerySet[ReviewingPhysician] | None = None,
+    weekdays: frozenset[int] | None = None,
+    hours: frozenset[int] | None = None,
 ) -> Week:
     """The week view: for each active physician with an open slot in the week (Monday to
     Sunday in the viewer's zone), the slots after `now` and before `deadline`, not booked;
     physicians whose specialty matches one of the programs first ("1st Priority by Skill"),
-    then by name. A constant number of queries whatever the number of physicians."""
+    then by name. `weekdays` (0 is Monday) and `hours` (0 to 23), in the viewer's zone, keep
+    only the slots starting on those days and in those hours ("Preferred Days", "Preferred
+    Times"). A constant number of queries whatever the number of physicians."""
     zone = ZoneInfo(zone_name)
     starts = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
     ends = dt.datetime.combine(monday + WEEK, dt.time(), tzinfo=zone)
@@ -154,7 +158,12 @@ def week_open_slots(
                 continue
             if (physician.pk, start) in booked:
                 continue
-            days[(start.astimezone(zone).date() - monday).days].append(start)
+            local = start.astimezone(zone)
+            if weekdays is not None and local.weekday() not in weekdays:
+                continue
+            if hours is not None and local.hour not in hours:
+                continue
+            days[(local.date() - monday).days].append(start)
         week = PhysicianWeek(
             physician=physician,
             skill_match=matches_skill(physician, program_ids),

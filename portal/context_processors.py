@@ -33,9 +33,11 @@ def portal(request):
 
 def nav_section(request) -> str:
     """The view's name, except for case pages: their menu entry (the wizard's pages are all
-    Clinical Certification)."""
+    Clinical Certification), and the P2P scheduler's pages (all P2P Requests)."""
     match = getattr(request, "resolver_match", None)
     name = match.view_name if match else ""
     if name.startswith("cases:"):
         return CASE_PAGE_SECTIONS.get(name, "clinical-certification")
+    if name.startswith("p2p:"):
+        return "p2p"
     return name

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/mfa/", include((mfa_urlpatterns, "two_factor"))),
     path("eligibility/", include("eligibility.urls")),
     path("cases/", include("cases.urls")),
+    path("p2p/", include("p2p.urls")),
     # Administrators sign in through Portal Login too: HIPAA Disclosure, lockout, and MFA.
     path(
         "admin/login/",

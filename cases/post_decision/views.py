@@ -4,6 +4,7 @@ Every page shows the case, so every page writes the access log."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -89,9 +90,11 @@ def _record(request: HttpRequest, case: Case) -> None:
 
 
 def p2p_request_url(case: Case, eligibility: rules.P2PEligibility) -> str | None:
-    """Where "Request Peer to Peer Consultation" leads. The P2P scheduler (issue 9) returns its
-    booking page here for an eligible case; until it exists there is no link."""
-    return None
+    """Where "Request Peer to Peer Consultation" leads: New P2P Request with the case filled in,
+    for an eligible case."""
+    if not eligibility.eligible:
+        return None
+    return f"{reverse('p2p:new')}?{urlencode({'case': str(case.public_id)})}"
 
 
 def _option_rows(case: Case, options: list[rules.OptionAnswer], facts: CaseFacts):

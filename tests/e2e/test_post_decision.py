@@ -139,7 +139,8 @@ def test_a_medicare_advantage_denial_shows_the_plans_appeal_and_a_consultative_p
     expect(page.locator("[data-p2p-eligible]")).to_contain_text(
         re.compile("will be considered consultative only and the original decision cannot be")
     )
-    expect(page.get_by_role("link", name="Request Peer to Peer Consultation")).to_have_count(0)
+    # A consultative-only P2P can still be requested.
+    expect(page.get_by_role("link", name="Request Peer to Peer Consultation")).to_have_count(1)
     screenshot("post_decision_08_p2p_consultative")
 
 

@@ -8,9 +8,15 @@ import datetime as dt
 import pytest
 
 from accounts.models import User
-from p2p.models import ReviewingPhysician, Specialty, WeeklyHours
+from p2p.models import ReviewingPhysician, SchedulerPreference, Specialty, WeeklyHours
 from p2p.zones import TimeZone
 from tests.cases.conftest import world_build
+from tests.cases.post_decision.conftest import (
+    NOW,
+    TODAY,
+    clock,  # noqa: F401 -- the pages' fixed clock
+    decided,
+)
 from tests.factories.accounts import UserFactory
 
 
@@ -48,3 +54,26 @@ def physician_make(
         specialty.programs.set(programs)
         physician.specialties.add(specialty)
     return physician
+
+
+@pytest.fixture
+def office(client, world):
+    """The office user signed in, their time zone (US/Eastern) confirmed."""
+    client.force_login(world.user)
+    SchedulerPreference.objects.create(
+        user=world.user, time_zone=TimeZone.EASTERN, confirmed_at=NOW
+    )
+    return client
+
+
+@pytest.fixture
+def denied(world, request):
+    """A commercial denial at the pages' fixed clock, its date of service a month away."""
+    request.getfixturevalue("clock")
+    return decided(world, date_of_service=TODAY + dt.timedelta(days=30))
+
+
+@pytest.fixture
+def physician(db):
+    """Monday 6:15 to 7:00 pm and Tuesday 9:00 to 9:30 am, Eastern."""
+    return physician_make("Fackler", hours={0: ("18:15", "19:00"), 1: ("09:00", "09:30")})

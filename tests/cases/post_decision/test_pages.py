@@ -195,9 +195,9 @@ def test_p2p_availability_of_a_denial_after_its_date_of_service_is_consultative(
     ) in text
     assert "ALL POST DECISION OPTIONS" in text
     assert url("post-decision-options", case) in response.content.decode()
-    # The scheduler arrives with its own issue: no link that leads nowhere.
-    assert "Request Peer to Peer Consultation" not in text
-    assert f"call {settings.PORTAL_SUPPORT_PHONE}" in text
+    # Request Peer to Peer Consultation: New P2P Request with the case filled in.
+    assert "Request Peer to Peer Consultation" in text
+    assert f'href="/p2p/new/?case={case.public_id}"' in response.content.decode()
     assert viewed(world, case) == 1
 
 
@@ -218,7 +218,7 @@ def test_p2p_availability_of_an_approved_case_says_why_not(world, clock, office_
     assert f"Authorization Number: {case.authorization_number}" in text
     assert f"P2P Eligibility Result: Not eligible. {wording.P2P_APPROVED} P2P Status:" in text
     assert "Level of Review" not in text
-    assert "To schedule a Peer to Peer" not in text
+    assert "Request Peer to Peer Consultation" not in text
 
 
 def test_p2p_availability_in_place_for_htmx(world, clock, office_client):

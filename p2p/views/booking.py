@@ -1,0 +1,130 @@
+"""P2P Contact Details for the slot chosen, Submit (the booking), and the "Scheduled" summary
+of an appointment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import AccessEvent
+from accounts.services import access_events_record_for_members
+from p2p.booking import appointment_book, appointments_for_user
+from p2p.errors import P2PError
+from p2p.forms import CancelForm, ContactDetailsForm
+from p2p.models import Appointment, ReviewingPhysician
+from p2p.views.common import case_rows, eligible_cases, office_only, preference_of, time_zone_first
+from p2p.zones import TimeZone, day_text, moment_text, time_text
+
+CONTACT_TEMPLATE = "p2p/contact.html"
+APPOINTMENT_TEMPLATE = "p2p/appointment.html"
+
+
+def slot_asked(request: HttpRequest) -> tuple[ReviewingPhysician, dt.datetime, str] | None:
+    """The physician, start and time zone the week view's link carries (None when not valid)."""
+    try:
+        start = dt.datetime.fromisoformat(request.GET.get("slot", ""))
+        physician = ReviewingPhysician.objects.select_related("user").get(
+            pk=int(request.GET.get("physician", "")), is_active=True
+        )
+    except (ValueError, ReviewingPhysician.DoesNotExist):
+        return None
+    zone_name = request.GET.get("time_zone", "")
+    if start.tzinfo is None or zone_name not in TimeZone.values:
+        return None
+    return physician, start, zone_name
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    office_only(request)
+    if preference_of(request) is None:
+        return time_zone_first(request)
+    looked_up = eligible_cases(request)
+    asked = slot_asked(request)
+    if looked_up is None or asked is None:
+        return redirect("p2p:new")
+    physician, start, zone_name = asked
+    form = ContactDetailsForm(request.POST if request.method == "POST" else None)
+    slot_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = appointment_book(
+                user=request.user,
+                cases=looked_up,
+                physician_id=physician.pk,
+                starts_at=start,
+                contact=form.cleaned_data,
+                time_zone=zone_name,
+                now=timezone.now(),
+            )
+        except P2PError as error:
+            if error.field != "slot":
+                form.add_error(None, error.message)
+            else:
+                slot_error = error.message
+        else:
+            return redirect("p2p:appointment", public_id=appointment.public_id)
+    context = {
+        "form": form,
+        "case_rows": case_rows(looked_up),
+        "physician": physician,
+        "day": _day(start, zone_name),
+        "time": time_text(start, zone_name),
+        "slot_error": slot_error,
+        "back_url": request.META.get("HTTP_REFERER", ""),
+    }
+    return render(request, CONTACT_TEMPLATE, context)
+
+
+def _day(start: dt.datetime, zone_name: str) -> str:
+    return day_text(start.astimezone(ZoneInfo(zone_name)).date())
+
+
+def office_appointment(request: HttpRequest, public_id: UUID) -> Appointment:
+    """The office's appointment with its physician (404 for anyone else's)."""
+    office_only(request)
+    try:
+        return (
+            appointments_for_user(request.user)
+            .select_related("physician__user")
+            .get(public_id=public_id)
+        )
+    except Appointment.DoesNotExist as error:
+        raise Http404("No such appointment.") from error
+
+
+@require_GET
+def appointment(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The appointment's summary: P2P Info, Case Info, P2P Contact Details, its status, and the
+    Actions while it is scheduled."""
+    return appointment_page(request, office_appointment(request, public_id))
+
+
+def appointment_page(
+    request: HttpRequest, booked: Appointment, *, cancel_form=None, status: int = 200
+) -> HttpResponse:
+    discussed = list(
+        booked.cases.select_related("case__member", "case__health_plan", "case__program")
+    )
+    access_events_record_for_members(
+        request=request,
+        user=request.user,
+        member_ids=[item.case.member_id for item in discussed if item.case.member_id],
+        action=AccessEvent.Action.VIEW,
+    )
+    context = {
+        "appointment": booked,
+        "case_rows": [{"case": item.case, "level": item.get_level_display()} for item in discussed],
+        "when": moment_text(booked.starts_at, booked.time_zone),
+        "day": _day(booked.starts_at, booked.time_zone),
+        "time": time_text(booked.starts_at, booked.time_zone),
+        "cancel_form": cancel_form or CancelForm(),
+        "scheduled": booked.status == Appointment.Status.SCHEDULED,
+    }
+    return render(request, APPOINTMENT_TEMPLATE, context, status=status)

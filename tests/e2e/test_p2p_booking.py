@@ -1,0 +1,113 @@
+"""Booking a P2P in a real browser: from a denied commercial case's P2P AVAILABILITY, Request Peer
+to Peer Consultation; the time zone confirmed on first use; the case looked up and confirmed
+with its Level of Review; availability; the week of appointment times, the skilled physician
+first; P2P Contact Details (a missing field first); the Scheduled summary; then Actions ›
+Reschedule to a time of the physician's next day, and My P2P Requests."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from p2p.models import Appointment
+from tests.cases.conftest import world_build
+from tests.cases.post_decision.conftest import decided
+from tests.e2e.conftest import sign_in
+from tests.p2p.conftest import physician_make
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WORKDAY = dict.fromkeys(range(5), ("09:00", "17:00"))
+
+
+def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, password):
+    world = world_build()
+    case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    physician_make("Fackler", hours=WORKDAY, programs=[case.program])
+    physician_make("Adams", hours=WORKDAY)
+
+    sign_in(page, live_server.url, world.user, password)
+    page.goto(f"{live_server.url}/cases/{case.public_id}/p2p-availability/")
+    expect(page.locator("[data-p2p-eligible]")).to_contain_text("Reconsideration allowed")
+    page.get_by_role("link", name="Request Peer to Peer Consultation").click()
+
+    expect(page.get_by_role("heading", name="Welcome to P2P Scheduling")).to_be_visible()
+    screenshot("p2p_01_time_zone")
+    page.get_by_label("Time Zone").select_option(label="US/Eastern")
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", name="New P2P Request")).to_be_visible()
+    expect(page.get_by_label("Case Reference Number")).to_have_value(case.case_number)
+    screenshot("p2p_02_new_request")
+    page.get_by_role("button", name="Lookup Cases").click()
+
+    card = page.locator(f'[data-case="{case.case_number}"]')
+    expect(card).to_contain_text("P2P Eligible")
+    expect(card).to_contain_text("Reconsideration P2P")
+    screenshot("p2p_03_cases")
+    page.get_by_role("link", name="Continue").click()
+
+    expect(page.get_by_text("Please indicate your availability")).to_be_visible()
+    screenshot("p2p_04_availability")
+    page.get_by_role("button", name="Continue").click()
+
+    page.get_by_role("link", name="Next Week →").click()
+    expect(page.get_by_text("(Upcoming week)")).to_be_visible()
+    blocks = page.locator("[data-physician]")
+    expect(blocks.first).to_contain_text("1st Priority by Skill")
+    expect(blocks.first).to_contain_text("Dana Fackler, MD")
+    expect(blocks.nth(1)).to_contain_text("Dana Adams, MD")
+    screenshot("p2p_05_week")
+    first_time = blocks.first.locator("td a").first
+    chosen = first_time.inner_text()
+    assert re.fullmatch(r"9:00 am E[SD]T", chosen)
+    first_time.click()
+
+    expect(page.get_by_role("heading", name="P2P Contact Details")).to_be_visible()
+    page.get_by_label("Contact Person", exact=True).check()
+    page.get_by_label("Contact First Name").fill("John")
+    page.get_by_label("Contact Last Name").fill("Doe")
+    page.get_by_label("Name of Provider Requesting P2P").fill("Dr. Jane Doe")
+    page.get_by_label("Phone Number for P2P").fill("(555) 555-5555")
+    page.get_by_label("Contact Instructions").fill("Select option 4, ask for Dr. Doe")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("Enter where the contact person is")).to_be_visible()
+    expect(page.get_by_label("Contact First Name")).to_have_value("John")
+    screenshot("p2p_06_contact_error")
+    page.get_by_label("Contact Person Location").fill("Provider Office")
+    page.get_by_role("button", name="Submit").click()
+
+    expect(page.locator("[data-status]")).to_have_text("SCHEDULED")
+    expect(page.locator("[data-when]")).to_contain_text(chosen)
+    screenshot("p2p_07_scheduled")
+    appointment = Appointment.objects.get()
+    assert appointment.status == Appointment.Status.SCHEDULED
+    assert appointment.physician.user.last_name == "Fackler"
+    assert appointment.contact_location == "Provider Office"
+
+    # Actions › Reschedule: the same physician, the next day's first time.
+    first_start = appointment.starts_at
+    page.get_by_text("Actions").click()
+    screenshot("p2p_08_actions")
+    page.get_by_role("link", name="Reschedule").click()
+    expect(page.get_by_role("heading", name="Reschedule P2P Appointment")).to_be_visible()
+    page.get_by_role("link", name="Next Week →").click()
+    skilled = page.locator("[data-physician]").first
+    new_time = skilled.locator("td").nth(1).locator("a").first
+    expect(new_time).to_have_text(re.compile(r"9:00 am E[SD]T"))
+    new_time.click()
+    expect(page.locator("[data-new-time]")).to_contain_text("Dana Fackler, MD")
+    page.get_by_role("button", name="Reschedule").click()
+    expect(page.get_by_text("Your P2P appointment was rescheduled to")).to_be_visible()
+    screenshot("p2p_09_rescheduled")
+    appointment.refresh_from_db()
+    assert appointment.starts_at == first_start + dt.timedelta(days=1)
+
+    page.get_by_role("link", name="My P2P Requests").first.click()
+    row = page.locator("table.portal-p2p-requests tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.first).to_contain_text(case.case_number)
+    expect(row.first).to_contain_text("Scheduled")
+    screenshot("p2p_10_my_requests")
