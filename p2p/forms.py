@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 
 from cases.wizard.forms.provider import PhoneField
 from eligibility.forms import DATE_INPUT_FORMATS
+from p2p.calls import CallNote
 from p2p.models import Appointment
 from p2p.zones import TimeZone
 
@@ -212,4 +213,41 @@ class CancelForm(forms.Form):
             "required": "Please enter a cancellation reason.",
             "max_length": "Please keep the reason under 500 characters.",
         },
+    )
+
+
+class CallForm(forms.Form):
+    """The physician's record of the call: Call Notes, the outcome and a note."""
+
+    call_notes = forms.MultipleChoiceField(
+        label="Call Notes",
+        choices=CallNote.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    performed_on = forms.DateField(
+        label="Procedure was performed on",
+        required=False,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(
+            format="%m/%d/%Y", attrs={"placeholder": "MM/DD/YYYY", "autocomplete": "off"}
+        ),
+        error_messages={"invalid": "Enter the date as MM/DD/YYYY."},
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=Appointment.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the outcome of the call.",
+            "invalid_choice": "Select the outcome of the call.",
+        },
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 4000}),
+        help_text="Required for an overturn: the rationale the letter gives.",
+        error_messages={"max_length": "Please keep the note under 4,000 characters."},
     )

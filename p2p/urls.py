@@ -1,6 +1,6 @@
 from django.urls import path
 
-from p2p.views import booking, manage, new_request, preference, week
+from p2p.views import booking, manage, new_request, physician, preference, week
 
 app_name = "p2p"
 
@@ -20,4 +20,6 @@ urlpatterns = [
         name="reschedule-confirm",
     ),
     path("<uuid:public_id>/cancel/", manage.cancel, name="cancel"),
+    path("calendar/", physician.calendar, name="calendar"),
+    path("calendar/<uuid:public_id>/", physician.call, name="call"),
 ]

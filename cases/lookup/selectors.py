@@ -20,6 +20,7 @@ from cases.models import Case, ProcedureLine, StatusEvent
 from cases.post_decision.alternative import open_alternative_attach
 from cases.selectors import cases_for_user
 from eligibility.models import HealthPlan
+from p2p.status import p2p_status_text, with_p2p_status
 
 # A member search without a number lists at most this many cases, newest first.
 LOOKUP_LIST_LIMIT = 50
@@ -143,14 +144,13 @@ def case_for_authorization(*, user: User, public_id: UUID) -> Case:
         .order_by("-at", "-pk")
         .values("at")[:1]
     )
-    case = (
+    case = with_p2p_status(
         cases_for_user(user)
         .filter(submitted_at__isnull=False)
         .select_related("site")
         .only(*_RESULT_FIELDS)
         .annotate(approved_at=Subquery(approved_at))
-        .get(public_id=public_id)
-    )
+    ).get(public_id=public_id)
     open_alternative_attach(case)
     return case
 
@@ -204,6 +204,7 @@ class AuthorizationResult:
     site_name: str
     procedures: list[ProcedureRow]
     accepts_clinical: bool
+    p2p_status: str
 
 
 def authorization_result(case: Case, lines: list[ProcedureLine]) -> AuthorizationResult:
@@ -221,6 +222,7 @@ def authorization_result(case: Case, lines: list[ProcedureLine]) -> Authorizatio
         site_name=site_name_of(case),
         procedures=[_procedure_row(case, line) for line in lines],
         accepts_clinical=clinical_accepted(case),
+        p2p_status=p2p_status_text(case),
     )
 
 

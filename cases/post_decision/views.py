@@ -40,6 +40,7 @@ from cases.post_decision.selectors import (
 from cases.post_decision.services import post_decision_request_make
 from cases.post_decision.wording import day_text
 from cases.review.decisions import alternative_accept
+from p2p.status import p2p_status_text
 
 OPTIONS_TEMPLATE = "cases/post_decision/options.html"
 P2P_TEMPLATE = "cases/post_decision/p2p_availability.html"
@@ -175,6 +176,7 @@ def p2p_availability(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "case": case,
         "eligibility": eligibility,
         "p2p_request_url": p2p_request_url(case, eligibility),
+        "p2p_status": p2p_status_text(case),
     }
     template = P2P_PARTIAL_TEMPLATE if request.htmx else P2P_TEMPLATE
     response = render(request, template, context)

@@ -183,7 +183,8 @@ def test_p2p_availability_of_a_denial_after_its_date_of_service_is_consultative(
 ):
     case = decided(world, date_of_service=TODAY - DAY)
 
-    with django_assert_max_num_queries(9):
+    # The session and user, the case with its facts, the access log, and the P2P Status.
+    with django_assert_max_num_queries(10):
         response = office_client.get(url("p2p-availability", case))
 
     assert response.status_code == 200

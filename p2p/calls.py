@@ -1,0 +1,184 @@
+"""The reviewing physician's side of a P2P: their appointments, and the call's record: the deck's
+Call Notes, the outcome, and for "Decision overturned" the case approved through the medical
+review's services (a pre-decision P2P approves the case in review; a Reconsideration P2P opens
+the reconsideration and decides it overturned), with their status events and letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from uuid import UUID
+
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from cases.errors import CaseError
+from cases.models import Case, Determination, PostDecisionRequest
+from cases.post_decision.rules import P2PLevel
+from cases.review.decisions.levels import request_decide, request_review_open
+from cases.review.decisions.outcomes import case_approve
+from p2p.errors import P2PError
+from p2p.models import Appointment, AppointmentCase
+
+NOTE_MAX_LENGTH = 4000
+NOT_SCHEDULED = "This appointment is {status}: its call was already recorded or cancelled."
+PERFORMED_ON_REQUIRED = "Enter the date the procedure was performed."
+OVERTURN_NOTE_REQUIRED = "Enter the rationale of the overturn: the letter explains it."
+NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH:,} characters."
+CONSULTATIVE_CANNOT_CHANGE = (
+    "Case {number}: a consultative-only P2P cannot change the decision. Record it as "
+    "consultative only."
+)
+CASE_NOT_DECIDABLE = "Case {number} could not be approved: {reason}"
+NOT_REVIEWED_HERE = "you do not review its program."
+RECONSIDERATION_DECIDED = "its reconsideration was already decided."
+P2P_RECONSIDERATION_REASON = "Reconsideration P2P held on {day}: decision overturned."
+
+
+class CallNote(models.TextChoices):
+    """ "Call Notes", as the deck lists them."""
+
+    ALT_REC_DECLINED = "alt_rec_declined", "ALT REC declined"
+    PROCEDURE_PERFORMED = "procedure_performed", "Procedure was performed on:"
+    SPECIALTY_MATCH = "specialty_match", "Caller requested MD Specialty match"
+    APPEAL_LOR = "appeal_lor", "Appeal LOR attestation requirement"
+    OH_CONSENT = "oh_consent", "OH State Regulation: Member Consent obtained"
+    TX_SSL = (
+        "tx_ssl",
+        (
+            "TX licensed physician - Caller is aware P2P does not meet SSL match and wants to "
+            "proceed with P2P per same-specialty match requirement."
+        ),
+    )
+    TX_SPECIALTY = (
+        "tx_specialty",
+        (
+            "TX licensed same specialty - Caller is aware P2P does not meet TX SSL/specialty match "
+            "and wants to proceed with P2P"
+        ),
+    )
+
+
+def appointments_for_physician(user: User) -> QuerySet[Appointment]:
+    """The one way in for a reviewing physician: their own appointments."""
+    return Appointment.objects.filter(physician__user=user)
+
+
+def call_record(
+    *,
+    user: User,
+    public_id: UUID,
+    outcome: str,
+    call_notes: Iterable[str],
+    performed_on: dt.date | None,
+    note: str,
+    now: dt.datetime,
+) -> Appointment:
+    """Record the call of the physician's scheduled appointment: its Call Notes (the procedure's
+    date required with "Procedure was performed on:"), the outcome and the note; the appointment
+    is completed. "Decision overturned" approves every case of the call first (a refusal, such
+    as a consultative-only case, raises P2PError and records nothing). Raises
+    Appointment.DoesNotExist for another physician's appointment."""
+    if outcome not in Appointment.Outcome.values:
+        raise P2PError("Select the outcome of the call.", field="outcome")
+    notes = [value for value in CallNote.values if value in set(call_notes)]
+    if CallNote.PROCEDURE_PERFORMED in notes and performed_on is None:
+        raise P2PError(PERFORMED_ON_REQUIRED, field="performed_on")
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise P2PError(NOTE_TOO_LONG, field="note")
+    if outcome == Appointment.Outcome.OVERTURNED and not note:
+        raise P2PError(OVERTURN_NOTE_REQUIRED, field="note")
+    with transaction.atomic():
+        appointment = (
+            appointments_for_physician(user)
+            .select_for_update(of=("self",))
+            .get(public_id=public_id)
+        )
+        if appointment.status != Appointment.Status.SCHEDULED:
+            raise P2PError(NOT_SCHEDULED.format(status=appointment.get_status_display().lower()))
+        if outcome == Appointment.Outcome.OVERTURNED:
+            for discussed in appointment.cases.select_related("case"):
+                _overturn(discussed, user=user, appointment=appointment, note=note, now=now)
+        appointment.status = Appointment.Status.COMPLETED
+        appointment.outcome = outcome
+        appointment.call_notes = notes
+        appointment.procedure_performed_on = (
+            performed_on if CallNote.PROCEDURE_PERFORMED in notes else None
+        )
+        appointment.outcome_note = note
+        appointment.outcome_recorded_at = now
+        appointment.save(
+            update_fields=[
+                "status",
+                "outcome",
+                "call_notes",
+                "procedure_performed_on",
+                "outcome_note",
+                "outcome_recorded_at",
+                "updated_at",
+            ]
+        )
+    return appointment
+
+
+def _overturn(
+    discussed: AppointmentCase, *, user: User, appointment: Appointment, note: str, now: dt.datetime
+) -> None:
+    case = discussed.case
+    number = case.case_number
+    try:
+        if discussed.level == P2PLevel.CONSULTATIVE:
+            raise P2PError(CONSULTATIVE_CANNOT_CHANGE.format(number=number), field="outcome")
+        if discussed.level == P2PLevel.PRE_DECISION:
+            case_approve(user=user, public_id=case.public_id, now=now, rationale=note)
+            return
+        _reconsideration_open(case, user=user, appointment=appointment, now=now)
+        request_decide(
+            user=user,
+            public_id=case.public_id,
+            now=now,
+            outcome=Determination.Outcome.OVERTURNED,
+            rationale=note,
+            guideline="",
+            criterion="",
+        )
+    except Case.DoesNotExist:
+        raise P2PError(
+            CASE_NOT_DECIDABLE.format(number=number, reason=NOT_REVIEWED_HERE), field="outcome"
+        ) from None
+    except CaseError as error:
+        raise P2PError(
+            CASE_NOT_DECIDABLE.format(number=number, reason=error.message), field="outcome"
+        ) from None
+
+
+def _reconsideration_open(
+    case: Case, *, user: User, appointment: Appointment, now: dt.datetime
+) -> None:
+    """The reconsideration the P2P decides: the case's open one, or one made now for the
+    appointment's requester (the case back in review at the reconsideration level)."""
+    locked = (
+        Case.objects.select_for_update(of=("self",)).select_related("delegation").get(pk=case.pk)
+    )
+    made = PostDecisionRequest.objects.filter(
+        case=locked, kind=PostDecisionRequest.Kind.RECONSIDERATION
+    ).first()
+    if made is not None:
+        if made.status != PostDecisionRequest.Status.RECEIVED:
+            raise CaseError(RECONSIDERATION_DECIDED)
+        return
+    made = PostDecisionRequest.objects.create(
+        case=locked,
+        kind=PostDecisionRequest.Kind.RECONSIDERATION,
+        requested_by=appointment.requested_by,
+        requested_at=now,
+        contact_name=appointment.requesting_provider_name[:120],
+        contact_phone=appointment.phone,
+        reason=P2P_RECONSIDERATION_REASON.format(
+            day=f"{timezone.localtime(appointment.starts_at):%m/%d/%Y}"
+        ),
+    )
+    request_review_open(locked, made, user=user, now=now)

@@ -1,0 +1,140 @@
+"""The reviewing physician's screens: My P2P Calendar (their appointments of a week, in their
+time zone) and the call screen (the cases, the contact details, Call Notes and the outcome)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.models import AccessEvent
+from accounts.services import access_events_record_for_members
+from p2p.calls import appointments_for_physician, call_record
+from p2p.errors import P2PError
+from p2p.forms import CallForm
+from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
+from p2p.slots import week_monday
+from p2p.views.common import url_with
+from p2p.zones import day_text, moment_text, time_text
+
+CALENDAR_TEMPLATE = "p2p/physician/calendar.html"
+CALL_TEMPLATE = "p2p/physician/call.html"
+RECORDED = "The call of {when} was recorded: {outcome}."
+
+
+def _physician(request: HttpRequest) -> ReviewingPhysician:
+    try:
+        return ReviewingPhysician.objects.get(user=request.user)
+    except ReviewingPhysician.DoesNotExist as error:
+        raise Http404("Only reviewing physicians have a P2P calendar.") from error
+
+
+@require_GET
+def calendar(request: HttpRequest) -> HttpResponse:
+    """My P2P Calendar: the week's appointments (?week=, this week by default), day by day. A
+    medical director without P2P hours is told so; anyone else gets a 404."""
+    if not request.user.is_reviewer:
+        raise Http404("Only reviewing physicians have a P2P calendar.")
+    physician = ReviewingPhysician.objects.filter(user=request.user).first()
+    if physician is None:
+        return render(request, CALENDAR_TEMPLATE, {"physician": None})
+    zone = ZoneInfo(physician.time_zone)
+    this_monday = week_monday(timezone.now().astimezone(zone).date())
+    try:
+        monday = week_monday(dt.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        monday = this_monday
+    starts = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
+    appointments = (
+        appointments_for_physician(request.user)
+        .filter(starts_at__gte=starts, starts_at__lt=starts + dt.timedelta(days=7))
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("office")
+        .prefetch_related(
+            Prefetch("cases", queryset=AppointmentCase.objects.select_related("case"))
+        )
+        .order_by("starts_at", "pk")
+    )
+    days = {monday + dt.timedelta(days=n): [] for n in range(7)}
+    for item in appointments:
+        days[item.starts_at.astimezone(zone).date()].append(
+            {
+                "appointment": item,
+                "time": time_text(item.starts_at, physician.time_zone),
+                "cases": [discussed.case.case_number for discussed in item.cases.all()],
+                "levels": sorted({d.get_level_display() for d in item.cases.all()}),
+            }
+        )
+    path = request.path
+    context = {
+        "physician": physician,
+        "days": [{"head": day_text(day), "rows": rows} for day, rows in days.items()],
+        "monday": monday,
+        "sunday": monday + dt.timedelta(days=6),
+        "prev_url": url_with(path, week=(monday - dt.timedelta(days=7)).isoformat()),
+        "next_url": url_with(path, week=(monday + dt.timedelta(days=7)).isoformat()),
+        "this_week": monday == this_monday,
+    }
+    return render(request, CALENDAR_TEMPLATE, context)
+
+
+@require_http_methods(["GET", "POST"])
+def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The call screen: the appointment's cases and contact details, then Call Notes and the
+    outcome (POST records it)."""
+    physician = _physician(request)
+    try:
+        appointment = (
+            appointments_for_physician(request.user)
+            .select_related("office")
+            .get(public_id=public_id)
+        )
+    except Appointment.DoesNotExist as error:
+        raise Http404("No such appointment.") from error
+    form = CallForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = call_record(
+                user=request.user,
+                public_id=public_id,
+                outcome=form.cleaned_data["outcome"],
+                call_notes=form.cleaned_data["call_notes"],
+                performed_on=form.cleaned_data["performed_on"],
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+        except P2PError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                RECORDED.format(
+                    when=moment_text(recorded.starts_at, physician.time_zone),
+                    outcome=recorded.get_outcome_display(),
+                ),
+            )
+            return redirect("p2p:calendar")
+    discussed = list(
+        appointment.cases.select_related("case__member", "case__health_plan", "case__program")
+    )
+    access_events_record_for_members(
+        request=request,
+        user=request.user,
+        member_ids=[item.case.member_id for item in discussed if item.case.member_id],
+        action=AccessEvent.Action.VIEW,
+    )
+    context = {
+        "appointment": appointment,
+        "case_rows": [{"case": item.case, "level": item.get_level_display()} for item in discussed],
+        "when": moment_text(appointment.starts_at, physician.time_zone),
+        "form": form,
+        "scheduled": appointment.status == Appointment.Status.SCHEDULED,
+    }
+    return render(request, CALL_TEMPLATE, context)
