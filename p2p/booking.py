@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from cases.selectors import cases_for_user
 from p2p.errors import P2PError
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
 from p2p.slots import physicians_with_hours, slot_is_offered
+from p2p.tasks import appointment_notice_task
 from p2p.zones import moment_text
 
 SLOT_TAKEN = "Sorry, this time was just booked by someone else. Please choose another time."
@@ -91,6 +93,12 @@ def cases_for_p2p(*, user: User, public_ids: Iterable[UUID], now: dt.datetime) -
         for public_id in wanted
         if public_id in by_id
     ]
+
+
+def notice_queue(appointment: Appointment) -> None:
+    """E-mail the requester once the change commits (nothing for a rolled-back one); a broker
+    that cannot take the message does not undo the change."""
+    transaction.on_commit(partial(appointment_notice_task.delay, appointment.pk), robust=True)
 
 
 def _office_id(user: User) -> int | None:
@@ -186,6 +194,7 @@ def appointment_book(
                 )
                 for looked_up in cases
             )
+            notice_queue(appointment)
     except IntegrityError:
         raise P2PError(SLOT_TAKEN, field="slot") from None
     return appointment
@@ -218,6 +227,7 @@ def appointment_reschedule(
             appointment.physician = physician
             appointment.starts_at = starts_at
             appointment.save(update_fields=["physician", "starts_at", "updated_at"])
+            notice_queue(appointment)
     except IntegrityError:
         raise P2PError(SLOT_TAKEN, field="slot") from None
     return appointment
@@ -239,4 +249,5 @@ def appointment_cancel(
         appointment.cancel_reason = reason
         appointment.cancelled_at = now
         appointment.save(update_fields=["status", "cancel_reason", "cancelled_at", "updated_at"])
+        notice_queue(appointment)
     return appointment

@@ -226,7 +226,7 @@ class CallForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     performed_on = forms.DateField(
-        label="Procedure was performed on",
+        label="Date performed",
         required=False,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(

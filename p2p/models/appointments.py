@@ -93,6 +93,9 @@ class Appointment(models.Model):
     outcome_note = models.TextField(blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 
+    # What the requester was last e-mailed (p2p.notices.notice_key): each state once.
+    notice_sent_for = models.CharField(max_length=60, blank=True, default="")
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

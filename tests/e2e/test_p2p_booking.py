@@ -2,24 +2,41 @@
 to Peer Consultation; the time zone confirmed on first use; the case looked up and confirmed
 with its Level of Review; availability; the week of appointment times, the skilled physician
 first; P2P Contact Details (a missing field first); the Scheduled summary; then Actions ›
-Reschedule to a time of the physician's next day, and My P2P Requests."""
+Reschedule to a time of the physician's next day, and My P2P Requests. Then the physician's
+side: My P2P Calendar, the call recorded as overturned (a real worker makes the reconsideration
+outcome letters), and the office's lookup showing Approved and the letter."""
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.models import StatusEvent
 from p2p.models import Appointment
+from portal.celery import app
 from tests.cases.conftest import world_build
+from tests.cases.letters.conftest import queue_of_its_own
+from tests.cases.letters.watch import letters_tasks_watched, wait_for_letters
 from tests.cases.post_decision.conftest import decided
 from tests.e2e.conftest import sign_in
 from tests.p2p.conftest import physician_make
+from tests.p2p.test_booking import book
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WORKDAY = dict.fromkeys(range(5), ("09:00", "17:00"))
+EASTERN = ZoneInfo("America/New_York")
+
+
+def next_monday_at_nine() -> dt.datetime:
+    """Monday of next week, 9:00 am Eastern (the calendar's "Next Week")."""
+    today = timezone.now().astimezone(EASTERN).date()
+    monday = today + dt.timedelta(days=7 - today.weekday())
+    return dt.datetime.combine(monday, dt.time(9), tzinfo=EASTERN)
 
 
 def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, password):
@@ -111,3 +128,52 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     expect(row.first).to_contain_text(case.case_number)
     expect(row.first).to_contain_text("Scheduled")
     screenshot("p2p_10_my_requests")
+
+
+def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
+    live_server, page, screenshot, password, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = world_build()
+    case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    doctor = physician_make("Fackler", hours=WORKDAY, programs=[case.program])
+    doctor.user.review_programs.add(case.program)
+    start = next_monday_at_nine()
+    appointment = book(world, doctor, start, case)
+
+    sign_in(page, live_server.url, doctor.user, password)
+    page.get_by_role("link", name="My P2P Calendar").click()
+    page.get_by_role("link", name="Next Week →").click()
+    row = page.locator(f'[data-appointment="{appointment.public_id}"]')
+    expect(row).to_contain_text(case.case_number)
+    expect(row).to_contain_text("Reconsideration P2P")
+    screenshot("p2p_11_calendar")
+    row.get_by_role("link").click()
+
+    expect(page.get_by_role("heading", name="P2P Call")).to_be_visible()
+    page.get_by_label("Caller requested MD Specialty match").check()
+    page.get_by_label("Decision overturned").check()
+    page.get_by_label("Note").fill("Six weeks of physical therapy documented: criteria met.")
+    screenshot("p2p_12_call")
+    with (
+        queue_of_its_own() as queue,
+        letters_tasks_watched() as finished,
+        start_worker(app, queues=[queue], perform_ping_check=False, shutdown_timeout=60),
+    ):
+        page.get_by_role("button", name="Record Call").click()
+        expect(page.get_by_text("was recorded: Decision overturned")).to_be_visible()
+        event = StatusEvent.objects.get(case=case, reason="Reconsideration overturned")
+        wait_for_letters(finished, event, 2)
+    screenshot("p2p_13_recorded")
+
+    page.get_by_role("button", name="Log Off").click()
+    sign_in(page, live_server.url, world.user, password)
+    page.goto(f"{live_server.url}/cases/{case.public_id}/authorization/")
+    expect(page.locator('[data-field="status"]')).to_have_text("Approved")
+    expect(page.locator('[data-field="p2p-status"]')).to_have_text("Completed: Decision overturned")
+    screenshot("p2p_14_lookup_approved")
+    page.goto(f"{live_server.url}/cases/{case.public_id}/correspondence/")
+    expect(
+        page.get_by_role("cell", name="Reconsideration outcome letter", exact=True)
+    ).to_be_visible()
+    screenshot("p2p_15_correspondence")
