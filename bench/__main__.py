@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bench import clinical, letters, lookup, review, scenarios, tracking, wizard
+from bench import clinical, letters, lookup, p2p, review, scenarios, tracking, wizard
 from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
@@ -32,6 +32,7 @@ SCENARIOS = [
     # whose approved cases it renders letters for).
     "letters_render",
     *review.SCENARIOS,
+    *p2p.SCENARIOS,
     # Not HTTP either: the due-date sweeps over 100,000 cases, timed in one process.
     "review_sweeps",
 ]
@@ -125,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         print(data_lookup.summary(), flush=True)
         for name, scenario in lookup.SCENARIOS.items():
             available[name] = lambda scenario=scenario: scenario(data_lookup)
+
+    if set(chosen) & set(p2p.SCENARIOS):
+        # The denied case, 50 physicians with slots every day, the bench office's appointments
+        # of the last run cancelled (bench.p2p).
+        data_p2p = p2p.p2p_data_prepare(env)
+        print(data_p2p.line(), flush=True)
+        for name, scenario in p2p.SCENARIOS.items():
+            available[name] = lambda scenario=scenario: scenario(data_p2p)
 
     reviewer = None
     if set(chosen) & {*review.SCENARIOS, "review_sweeps"}:

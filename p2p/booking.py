@@ -117,13 +117,14 @@ def appointments_for_user(user: User) -> QuerySet[Appointment]:
 def _physician(physician_id: int, *, around: dt.datetime) -> ReviewingPhysician:
     """The active physician with the hours and exceptions of the days around a slot."""
     day = around.astimezone(dt.UTC).date()
-    physicians = physicians_with_hours(
-        ReviewingPhysician.objects.all(), first_day=day, last_day=day
-    )
     try:
-        return physicians.get(pk=physician_id)
-    except (ReviewingPhysician.DoesNotExist, ValueError, TypeError):
+        chosen = ReviewingPhysician.objects.filter(pk=int(physician_id))
+    except (ValueError, TypeError):
         raise P2PError(SLOT_NOT_OFFERED, field="slot") from None
+    found = physicians_with_hours(chosen, first_day=day, last_day=day)
+    if not found:
+        raise P2PError(SLOT_NOT_OFFERED, field="slot")
+    return found[0]
 
 
 def _check_slot(

@@ -126,8 +126,9 @@ class AvailabilityException(models.Model):
             return f"{self.day:%m/%d/%Y} (all day)"
         return f"{self.day:%m/%d/%Y} {self.starts:%H:%M}-{self.ends:%H:%M}"
 
-    def covers(self, local: dt.datetime) -> bool:
-        """Whether a slot starting at this wall time (the physician's zone) falls in it."""
-        if local.date() != self.day:
+    def covers(self, wall: dt.datetime) -> bool:
+        """Whether a slot starting at this wall time (the physician's zone, naive or aware)
+        falls in it."""
+        if wall.date() != self.day:
             return False
-        return self.starts is None or self.starts <= local.time() < self.ends
+        return self.starts is None or self.starts <= wall.time() < self.ends

@@ -18,6 +18,7 @@ from p2p.booking import appointment_book, appointments_for_user
 from p2p.errors import P2PError
 from p2p.forms import CancelForm, ContactDetailsForm
 from p2p.models import Appointment, ReviewingPhysician
+from p2p.slots import moment_of
 from p2p.views.common import case_rows, eligible_cases, office_only, preference_of, time_zone_first
 from p2p.zones import TimeZone, day_text, moment_text, time_text
 
@@ -26,16 +27,18 @@ APPOINTMENT_TEMPLATE = "p2p/appointment.html"
 
 
 def slot_asked(request: HttpRequest) -> tuple[ReviewingPhysician, dt.datetime, str] | None:
-    """The physician, start and time zone the week view's link carries (None when not valid)."""
-    try:
-        start = dt.datetime.fromisoformat(request.GET.get("slot", ""))
-        physician = ReviewingPhysician.objects.select_related("user").get(
-            pk=int(request.GET.get("physician", "")), is_active=True
-        )
-    except (ValueError, ReviewingPhysician.DoesNotExist):
-        return None
+    """The physician, start and time zone the week view's button carries (?at=physician
+    id:minutes since the epoch, ?time_zone=); None when not valid."""
+    physician_id, _, minutes = request.GET.get("at", "").partition(":")
     zone_name = request.GET.get("time_zone", "")
-    if start.tzinfo is None or zone_name not in TimeZone.values:
+    if not (physician_id.isdigit() and minutes.isdigit()) or zone_name not in TimeZone.values:
+        return None
+    try:
+        physician = ReviewingPhysician.objects.select_related("user").get(
+            pk=int(physician_id), is_active=True
+        )
+        start = moment_of(int(minutes))
+    except (ReviewingPhysician.DoesNotExist, OverflowError, ValueError):
         return None
     return physician, start, zone_name
 

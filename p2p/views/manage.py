@@ -3,7 +3,6 @@ from the week view; the old one is freed) or cancel (a reason is required)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from p2p.forms import HOURS, WEEKDAYS, AvailabilityForm, CancelForm
 from p2p.models import Appointment, AppointmentCase
 from p2p.views.booking import appointment_page, office_appointment, slot_asked
 from p2p.views.common import office_only, preference_of, time_zone_first, url_with
-from p2p.views.week import WEEK_TEMPLATE, week_context
+from p2p.views.week import WEEK_TEMPLATE, varying, week_context
 from p2p.zones import moment_text
 
 LIST_TEMPLATE = "p2p/list.html"
@@ -82,24 +81,20 @@ def reschedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     discussed = list(booked.cases.select_related("case"))
     deadlines = [item.valid_until for item in discussed if item.valid_until is not None]
     week_path = reverse("p2p:reschedule", args=[public_id])
-    confirm_path = reverse("p2p:reschedule-confirm", args=[public_id])
-    zone_name = form.cleaned_data["time_zone"]
     context = week_context(
         request,
         form=form,
         program_ids={item.case.program_id for item in discussed},
         deadline=min(deadlines) if deadlines else None,
         week_url=lambda **params: url_with(week_path, **params),
-        slot_url=lambda physician_id, start: url_with(
-            confirm_path,
-            physician=physician_id,
-            slot=start.astimezone(dt.UTC).isoformat(),
-            time_zone=zone_name,
-        ),
+        choose_url=reverse("p2p:reschedule-confirm", args=[public_id]),
+        carried=[],
     )
+    if isinstance(context, HttpResponse):
+        return context
     context["rescheduling"] = booked
     context["change_url"] = None
-    return render(request, WEEK_TEMPLATE, context)
+    return varying(render(request, WEEK_TEMPLATE, context))
 
 
 @require_http_methods(["GET", "POST"])

@@ -77,7 +77,7 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     expect(blocks.first).to_contain_text("Dana Fackler, MD")
     expect(blocks.nth(1)).to_contain_text("Dana Adams, MD")
     screenshot("p2p_05_week")
-    first_time = blocks.first.locator("td a").first
+    first_time = blocks.first.locator("td button").first
     chosen = first_time.inner_text()
     assert re.fullmatch(r"9:00 am E[SD]T", chosen)
     first_time.click()
@@ -112,7 +112,7 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     expect(page.get_by_role("heading", name="Reschedule P2P Appointment")).to_be_visible()
     page.get_by_role("link", name="Next Week →").click()
     skilled = page.locator("[data-physician]").first
-    new_time = skilled.locator("td").nth(1).locator("a").first
+    new_time = skilled.locator("td").nth(1).locator("button").first
     expect(new_time).to_have_text(re.compile(r"9:00 am E[SD]T"))
     new_time.click()
     expect(page.locator("[data-new-time]")).to_contain_text("Dana Fackler, MD")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from p2p.models import Appointment, SchedulerPreference
 from tests.cases.post_decision.conftest import TODAY, decided
 from tests.p2p.conftest import physician_make
-from tests.p2p.test_pages import CONTACT, contact_url, text_of
+from tests.p2p.test_pages import CONTACT, at, contact_url, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +70,7 @@ def test_reschedule_picks_a_new_time_and_frees_the_old_one(office, denied, physi
     assert confirm in week.content.decode()
 
     new_start = dt.datetime(2026, 5, 19, 9, 0, tzinfo=EASTERN)
-    confirm_url = (
-        f"{confirm}?physician={physician.pk}&slot={new_start.astimezone(dt.UTC).isoformat()}"
-        "&time_zone=America%2FNew_York"
-    ).replace("+", "%2B")
+    confirm_url = f"{confirm}?at={at(physician, new_start)}&time_zone=America%2FNew_York"
     page = text_of(office.get(confirm_url))
     assert "Now Mon 5/18/26 - 6:15 pm EDT" in page and "New time Tue 5/19/26 - 9:00 am EDT" in page
 

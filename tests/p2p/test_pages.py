@@ -213,14 +213,14 @@ def test_the_week_is_the_same_few_queries_whatever_the_physicians(
     assert text_of(response).count("1st Priority by Skill") == 30
 
 
+def at(physician, start) -> str:
+    """A time's button value in the week view: the physician's id and the start's minutes
+    since the epoch."""
+    return f"{physician.pk}:{int(start.timestamp()) // 60}"
+
+
 def contact_url(denied, physician, start):
-    return with_cases(
-        "contact",
-        denied,
-        physician=physician.pk,
-        slot=start.astimezone(dt.UTC).isoformat(),
-        time_zone=TimeZone.EASTERN,
-    )
+    return with_cases("contact", denied, at=at(physician, start), time_zone=TimeZone.EASTERN)
 
 
 CONTACT = {
@@ -307,3 +307,22 @@ def test_a_case_not_eligible_cannot_continue(office, world, clock):
     text = text_of(office.get(with_cases("cases", approved)))
     assert "Not Eligible" in text and "Continue" not in text
     assert office.get(with_cases("availability", approved))["Location"] == reverse("p2p:new")
+
+
+def test_show_more_gives_the_rest_of_the_day(office, denied):
+    busy = physician_make("Busy", hours={0: ("09:00", "11:00")})
+    url = with_cases(
+        "week", denied, days=ALL_DAYS, hours=ALL_HOURS, time_zone=TimeZone.EASTERN, week=MONDAY
+    )
+    page = office.get(url).content.decode()
+    assert page.count(f'name="at" value="{busy.pk}:') == 4
+    more = re.search(r'href="([^"]*more=[^"]*)"', page).group(1).replace("&amp;", "&")
+
+    response = office.get(more, headers={"HX-Request": "true"})
+    partial = response.content.decode()
+    full = office.get(more).content.decode()
+    assert "HX-Request" in response["Vary"]
+
+    assert partial.count('name="at"') == 8 and "<html" not in partial
+    assert "10:45 am EDT" in partial
+    assert full.count(f'name="at" value="{busy.pk}:') == 8 and "<html" in full
