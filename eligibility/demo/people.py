@@ -164,7 +164,7 @@ DEMO_LOGINS = [
     ),
     DemoLogin(
         "director",
-        "medical director of every program (Medical Review Queue)",
+        "medical director of every program (Medical Review Queue, My P2P Calendar)",
         is_superuser=False,
         reviewer_role="medical_director",
     ),

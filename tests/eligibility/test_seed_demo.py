@@ -438,3 +438,15 @@ def test_the_demo_reviewers_see_the_demo_offices_pending_cases_in_their_queue(
         assert case.case_number in page
         assert case.review_level == "initial"
     assert "Hold (due" in page
+
+
+def test_the_demo_director_holds_p2ps_the_demo_office_can_book(code_sets_loaded):
+    from p2p.models import ReviewingPhysician
+
+    seed("--scale", "small")
+    physician = ReviewingPhysician.objects.get(user__username="director")
+    assert sorted(physician.weekly_hours.values_list("weekday", flat=True)) == [0, 1, 2, 3, 4]
+    assert physician.specialties.get().programs.count() == Program.objects.count()
+    # Seeding again makes no second one.
+    seed("--scale", "small")
+    assert ReviewingPhysician.objects.count() == 1

@@ -21,6 +21,7 @@ from eligibility.demo.people import (
 from eligibility.demo.population import pools_build
 from eligibility.demo.reference import reference_data_load
 from eligibility.models import DiagnosisCode, HealthPlan, ProcedureCode
+from p2p.demo import demo_physician_ensure
 
 
 class Command(BaseCommand):
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {note}")
         demo_members_load(reference=reference, today=today)
         demo_logins_ensure()
+        demo_physician_ensure()
         pools = pools_build(seed)
         if scale == "small":
             counts = demo_people_load_small(
