@@ -34,13 +34,22 @@ def appointment_notice_send(appointment_id: int) -> bool:
     appointment = (
         Appointment.objects.select_related("physician__user").filter(pk=appointment_id).first()
     )
-    if appointment is None or not appointment.requesting_provider_email:
+    if appointment is None:
         return False
-    if appointment.status not in SUBJECTS:
+    return notice_send(appointment)
+
+
+def notice_send(appointment: Appointment) -> bool:
+    """E-mail the state of `appointment` as read, unless it changed since or was e-mailed."""
+    if not appointment.requesting_provider_email or appointment.status not in SUBJECTS:
         return False
     key = notice_key(appointment)
+    # Claimed only while the appointment is still in the state read: a late task of an older
+    # state sends nothing after the newer one's e-mail.
     claimed = (
-        Appointment.objects.filter(pk=appointment.pk)
+        Appointment.objects.filter(
+            pk=appointment.pk, status=appointment.status, starts_at=appointment.starts_at
+        )
         .filter(~Q(notice_sent_for=key))
         .update(notice_sent_for=key)
     )

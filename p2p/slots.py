@@ -49,9 +49,9 @@ def physician_slot_minutes(
     loads them), in order. A wall time the clocks skip has no slot; one they
     repeat (November) has one, the first.
 
-    A period whose UTC offset is the same at its first and its last slot has no clock change
-    in it (a change moves the offset): its slots are a plain series. The period with the
-    change is walked slot by slot."""
+    A period whose first and last slots exist (the clocks skip neither) with the same UTC
+    offset has no clock change in it (a change moves the offset): its slots are a plain
+    series. A period with the change is walked slot by slot."""
     zone = ZoneInfo(physician.time_zone)
     hours = physician.slot_hours
     exceptions = physician.slot_exceptions
@@ -66,7 +66,7 @@ def physician_slot_minutes(
             if last < first:
                 continue
             steady = first.replace(tzinfo=zone).utcoffset() == last.replace(tzinfo=zone).utcoffset()
-            if steady and _local(first, zone) is not None:
+            if steady and _local(first, zone) and _local(last, zone):
                 start = minutes_of(first.replace(tzinfo=zone))
                 count = (last - first) // SLOT + 1
                 if not exceptions:

@@ -4,6 +4,7 @@ of an appointment."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -19,26 +20,40 @@ from p2p.errors import P2PError
 from p2p.forms import CancelForm, ContactDetailsForm
 from p2p.models import Appointment, ReviewingPhysician
 from p2p.slots import moment_of
-from p2p.views.common import case_rows, eligible_cases, office_only, preference_of, time_zone_first
+from p2p.views.common import (
+    case_rows,
+    eligible_cases,
+    office_only,
+    preference_of,
+    time_zone_first,
+    with_cases,
+)
+from p2p.views.week import WEEKS_AHEAD
 from p2p.zones import TimeZone, day_text, moment_text, time_text
 
 CONTACT_TEMPLATE = "p2p/contact.html"
+_AT = re.compile(r"(\d{1,12}):(\d{1,10})", re.ASCII)
 APPOINTMENT_TEMPLATE = "p2p/appointment.html"
 
 
 def slot_asked(request: HttpRequest) -> tuple[ReviewingPhysician, dt.datetime, str] | None:
     """The physician, start and time zone the week view's button carries (?at=physician
-    id:minutes since the epoch, ?time_zone=); None when not valid."""
-    physician_id, _, minutes = request.GET.get("at", "").partition(":")
+    id:minutes since the epoch, ?time_zone=); None when not valid or not within the weeks the
+    week view shows."""
+    found = _AT.fullmatch(request.GET.get("at", ""))
     zone_name = request.GET.get("time_zone", "")
-    if not (physician_id.isdigit() and minutes.isdigit()) or zone_name not in TimeZone.values:
+    if found is None or zone_name not in TimeZone.values:
         return None
-    try:
-        physician = ReviewingPhysician.objects.select_related("user").get(
-            pk=int(physician_id), is_active=True
-        )
-        start = moment_of(int(minutes))
-    except (ReviewingPhysician.DoesNotExist, OverflowError, ValueError):
+    start = moment_of(int(found.group(2)))
+    now = timezone.now()
+    if not now - dt.timedelta(days=1) <= start <= now + dt.timedelta(weeks=WEEKS_AHEAD + 1):
+        return None
+    physician = (
+        ReviewingPhysician.objects.select_related("user")
+        .filter(pk=int(found.group(1)), is_active=True)
+        .first()
+    )
+    if physician is None:
         return None
     return physician, start, zone_name
 
@@ -80,7 +95,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         "day": _day(start, zone_name),
         "time": time_text(start, zone_name),
         "slot_error": slot_error,
-        "back_url": request.META.get("HTTP_REFERER", ""),
+        "back_url": with_cases("p2p:availability", [item.case.public_id for item in looked_up]),
     }
     return render(request, CONTACT_TEMPLATE, context)
 

@@ -59,7 +59,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
     return render(request, LIST_TEMPLATE, {"page": page, "rows": rows})
 
 
-def _every_day_and_time(zone_name: str) -> dict:
+def _first_availability(zone_name: str) -> dict:
     return {
         "days": [day for day, _ in WEEKDAYS],
         "hours": [hour for hour, _ in HOURS],
@@ -69,14 +69,15 @@ def _every_day_and_time(zone_name: str) -> dict:
 
 @require_GET
 def reschedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Reschedule: the week view for the appointment's cases (every day and time, in the
-    appointment's time zone, unless chosen otherwise), each time leading to the confirmation."""
+    """Reschedule: the week view for the appointment's cases (the availability's first choice,
+    Monday to Friday, 7:00 am to 7:00 pm, in the appointment's time zone, unless the address
+    says otherwise), each time leading to the confirmation."""
     booked = office_appointment(request, public_id)
     if booked.status != Appointment.Status.SCHEDULED:
         return redirect("p2p:appointment", public_id=public_id)
     form = AvailabilityForm(request.GET)
     if not form.is_valid():
-        form = AvailabilityForm(_every_day_and_time(booked.time_zone))
+        form = AvailabilityForm(_first_availability(booked.time_zone))
         form.is_valid()
     discussed = list(booked.cases.select_related("case"))
     deadlines = [item.valid_until for item in discussed if item.valid_until is not None]

@@ -22,6 +22,7 @@ from p2p.forms import CallForm
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
 from p2p.slots import week_monday
 from p2p.views.common import url_with
+from p2p.views.week import WEEKS_AHEAD
 from p2p.zones import day_text, moment_text, time_text
 
 CALENDAR_TEMPLATE = "p2p/physician/calendar.html"
@@ -38,8 +39,9 @@ def _physician(request: HttpRequest) -> ReviewingPhysician:
 
 @require_GET
 def calendar(request: HttpRequest) -> HttpResponse:
-    """My P2P Calendar: the week's appointments (?week=, this week by default), day by day. A
-    medical director without P2P hours is told so; anyone else gets a 404."""
+    """My P2P Calendar: the week's appointments (?week=, this week by default, at most a year
+    either way), day by day. A reviewer without P2P hours is told so; anyone else gets a
+    404."""
     if not request.user.is_reviewer:
         raise Http404("Only reviewing physicians have a P2P calendar.")
     physician = ReviewingPhysician.objects.filter(user=request.user).first()
@@ -51,6 +53,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         monday = week_monday(dt.date.fromisoformat(request.GET.get("week", "")))
     except ValueError:
         monday = this_monday
+    reach = dt.timedelta(weeks=WEEKS_AHEAD)
+    monday = min(max(monday, this_monday - reach), this_monday + reach)
     starts = dt.datetime.combine(monday, dt.time(), tzinfo=zone)
     appointments = (
         appointments_for_physician(request.user)

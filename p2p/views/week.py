@@ -5,6 +5,7 @@ Skill" first, with "← Prev Week" and "Next Week →"."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,9 @@ AVAILABILITY_TEMPLATE = "p2p/availability.html"
 WEEK_TEMPLATE = "p2p/week.html"
 # The slots a day's column shows before "Show more...".
 SHOWN_FIRST = 4
+# How far ahead the week view goes (a P2P is due before its case's deadline anyway).
+WEEKS_AHEAD = 52
+_MORE = re.compile(r"(\d{1,12})-([0-6])", re.ASCII)
 
 
 @require_GET
@@ -65,11 +69,13 @@ def _availability_page(request, form, looked_up, status=200) -> HttpResponse:
 
 
 def _monday_asked(request: HttpRequest, this_monday: dt.date) -> dt.date:
+    """The week asked (?week=), from this week to WEEKS_AHEAD weeks on; this week otherwise."""
     try:
         asked = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         return this_monday
-    return max(week_monday(asked), this_monday)
+    last = this_monday + dt.timedelta(weeks=WEEKS_AHEAD)
+    return min(max(week_monday(asked), this_monday), last)
 
 
 @require_GET
@@ -121,10 +127,10 @@ def _column_html(choices: list[tuple[str, str]]) -> SafeString:
 
 def _more_asked(request: HttpRequest) -> tuple[int, int] | None:
     """ "Show more...": (physician id, day of the week) whose every time is shown."""
-    physician, _, day = request.GET.get("more", "").partition("-")
-    if not (physician.isdigit() and day.isdigit() and int(day) < 7):
+    found = _MORE.fullmatch(request.GET.get("more", ""))
+    if found is None:
         return None
-    return int(physician), int(day)
+    return int(found.group(1)), int(found.group(2))
 
 
 def week_context(
@@ -193,7 +199,11 @@ def week_context(
             columns.append(f"<td>{html or '-'}{more_link}</td>")
         # The row's cells are built here with the buttons (hundreds of them in a week).
         blocks.append({"row": row, "cells": mark_safe("".join(columns))})  # noqa: S308
-    last_monday = week_monday(deadline.astimezone(ZoneInfo(zone_name)).date()) if deadline else None
+    # The week of the deadline's last moment (a deadline at midnight ends the week before).
+    last_moment = deadline - dt.timedelta(microseconds=1) if deadline else None
+    last_monday = (
+        week_monday(last_moment.astimezone(ZoneInfo(zone_name)).date()) if deadline else None
+    )
     previous, following = monday - dt.timedelta(days=7), monday + dt.timedelta(days=7)
     return {
         "week": the_week,

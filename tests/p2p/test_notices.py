@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from p2p.booking import appointment_cancel, appointment_reschedule
-from p2p.notices import appointment_notice_send
+from p2p.notices import appointment_notice_send, notice_send
 from tests.cases.post_decision.conftest import decided
 from tests.p2p.conftest import physician_make
 from tests.p2p.test_booking import book, next_weekday_at
@@ -73,3 +73,16 @@ def test_no_address_no_e_mail(appointment, mailoutbox):
     type(appointment).objects.filter(pk=appointment.pk).update(requesting_provider_email="")
     assert appointment_notice_send(appointment.pk) is False
     assert mailoutbox == []
+
+
+def test_a_late_message_of_an_older_state_sends_nothing(appointment, mailoutbox, world):
+    read_while_scheduled = type(appointment).objects.get(pk=appointment.pk)
+    appointment_cancel(
+        user=world.user, public_id=appointment.public_id, reason="Surgeon away", now=timezone.now()
+    )
+    assert appointment_notice_send(appointment.pk) is True
+
+    # A task that read the appointment while it was scheduled and runs late sends nothing.
+    assert notice_send(read_while_scheduled) is False
+    assert [mail.subject for mail in mailoutbox] == [mailoutbox[0].subject]
+    assert mailoutbox[0].subject.endswith("cancelled")

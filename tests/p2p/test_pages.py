@@ -326,3 +326,39 @@ def test_show_more_gives_the_rest_of_the_day(office, denied):
     assert partial.count('name="at"') == 8 and "<html" not in partial
     assert "10:45 am EDT" in partial
     assert full.count(f'name="at" value="{busy.pk}:') == 8 and "<html" in full
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"week": "9999-12-31"},
+        {"week": "0001-01-01"},
+        {"more": "²-1"},
+        {"more": "1-²"},
+        {"more": "99999999999999999999-9"},
+    ],
+)
+def test_odd_week_addresses_answer_a_page(office, denied, physician, query):
+    params = {"days": ALL_DAYS, "hours": ALL_HOURS, "time_zone": TimeZone.EASTERN} | query
+    response = office.get(with_cases("week", denied, **params))
+    assert response.status_code == 200
+    assert "P2P Request" in text_of(response)
+
+
+@pytest.mark.parametrize("value", [f"1:{2**40}", "²:1", "1:²", "x", "1:", ":5", f"1:{'9' * 30}"])
+def test_odd_times_lead_back_to_new_p2p_request(office, denied, physician, value):
+    url = with_cases("contact", denied, at=value, time_zone=TimeZone.EASTERN)
+    for response in (office.get(url), office.post(url, CONTACT)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("p2p:new")
+    assert not Appointment.objects.exists()
+
+
+def test_a_time_taken_meanwhile_offers_the_availability_again(office, denied, physician, world):
+    start = dt.datetime(2026, 5, 18, 18, 15, tzinfo=EASTERN)
+    office.post(contact_url(denied, physician, start), CONTACT)
+    other = decided(world, date_of_service=TODAY + dt.timedelta(days=30))
+
+    page = office.post(contact_url(other, physician, start), CONTACT).content.decode()
+
+    assert f'href="{with_cases("availability", other)}"'.replace("&", "&amp;") in page

@@ -192,3 +192,17 @@ def test_a_slot_is_found_by_its_physicians_day():
     ]
     # Friday 4:00 pm in Hawaii is Friday 10:00 pm Eastern.
     assert time_text(starts[0], TimeZone.EASTERN) == "10:00 pm EDT"
+
+
+def test_hours_that_end_in_the_hour_the_clocks_skip_stop_before_it():
+    # Sunday 8 March 2026, hours 12:00 am to 3:00 am Eastern: 2:00 to 3:00 does not exist, so
+    # the last slot is 1:45 am (none of 3:00 am EDT on, after the hours' end).
+    physician = physician_make("Gap", hours={6: ("00:00", "03:00")})
+
+    days = slots_of(
+        week(monday=dt.date(2026, 3, 2), now=eastern(dt.date(2026, 3, 1), 0)), physician
+    )
+
+    texts = [time_text(start, TimeZone.EASTERN) for start in days[6]]
+    assert texts[0] == "12:00 am EST" and texts[-1] == "1:45 am EST"
+    assert len(texts) == 8
