@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from cases.wizard.forms.provider import PhoneField
 from eligibility.forms import DATE_INPUT_FORMATS
 from p2p.calls import CallNote
-from p2p.models import Appointment
+from p2p.models import Appointment, AvailabilityException, ReviewingPhysician, WeeklyHours
 from p2p.zones import TimeZone
 
 # "+ Add Another Case": the cases one appointment may discuss.
@@ -251,3 +251,36 @@ class CallForm(forms.Form):
         help_text="Required for an overturn: the rationale the letter gives.",
         error_messages={"max_length": "Please keep the note under 4,000 characters."},
     )
+
+
+class PhysicianZoneForm(forms.Form):
+    time_zone = _time_zone_field()
+
+
+WeeklyHoursFormSet = forms.inlineformset_factory(
+    ReviewingPhysician,
+    WeeklyHours,
+    fields=["weekday", "starts", "ends"],
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+    widgets={
+        "starts": forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}),
+        "ends": forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}),
+    },
+)
+ExceptionFormSet = forms.inlineformset_factory(
+    ReviewingPhysician,
+    AvailabilityException,
+    fields=["day", "starts", "ends", "reason"],
+    extra=1,
+    can_delete=True,
+    max_num=60,
+    validate_max=True,
+    widgets={
+        "day": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        "starts": forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}),
+        "ends": forms.TimeInput(format="%H:%M", attrs={"type": "time", "step": 900}),
+    },
+)

@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/cancel/", manage.cancel, name="cancel"),
     path("calendar/", physician.calendar, name="calendar"),
+    path("calendar/hours/", physician.hours, name="hours"),
     path("calendar/<uuid:public_id>/", physician.call, name="call"),
 ]

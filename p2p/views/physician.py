@@ -8,6 +8,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from accounts.models import AccessEvent
 from accounts.services import access_events_record_for_members
 from p2p.calls import appointments_for_physician, call_record
 from p2p.errors import P2PError
-from p2p.forms import CallForm
+from p2p.forms import CallForm, ExceptionFormSet, PhysicianZoneForm, WeeklyHoursFormSet
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
 from p2p.slots import week_monday
 from p2p.views.common import url_with
@@ -142,3 +143,40 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "scheduled": appointment.status == Appointment.Status.SCHEDULED,
     }
     return render(request, CALL_TEMPLATE, context)
+
+
+HOURS_TEMPLATE = "p2p/physician/hours.html"
+HOURS_SAVED = "Your P2P hours were saved."
+
+
+@require_http_methods(["GET", "POST"])
+def hours(request: HttpRequest) -> HttpResponse:
+    """My P2P Hours: the physician's time zone, weekly hours (a weekday, a start and an end on
+    the quarter hour) and exceptions (a day, or part of one), saved together or not at all."""
+    physician = _physician(request)
+    data = request.POST if request.method == "POST" else None
+    zone_form = PhysicianZoneForm(data, initial={"time_zone": physician.time_zone})
+    weekly = WeeklyHoursFormSet(data, instance=physician, prefix="hours")
+    exceptions = ExceptionFormSet(
+        data,
+        instance=physician,
+        prefix="exceptions",
+        queryset=physician.exceptions.filter(day__gte=timezone.localdate()),
+    )
+    if request.method == "POST" and all(
+        [zone_form.is_valid(), weekly.is_valid(), exceptions.is_valid()]
+    ):
+        with transaction.atomic():
+            physician.time_zone = zone_form.cleaned_data["time_zone"]
+            physician.save(update_fields=["time_zone"])
+            weekly.save()
+            exceptions.save()
+        messages.success(request, HOURS_SAVED)
+        return redirect("p2p:hours")
+    context = {
+        "physician": physician,
+        "zone_form": zone_form,
+        "weekly": weekly,
+        "exceptions": exceptions,
+    }
+    return render(request, HOURS_TEMPLATE, context)

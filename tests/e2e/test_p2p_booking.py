@@ -148,6 +148,18 @@ def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
     expect(row).to_contain_text(case.case_number)
     expect(row).to_contain_text("Reconsideration P2P")
     screenshot("p2p_11_calendar")
+    # My P2P Hours: a day off added in the portal.
+    page.get_by_role("link", name="My P2P Hours").click()
+    expect(page.get_by_role("heading", name="My P2P Hours")).to_be_visible()
+    exceptions = page.locator('[data-formset="exceptions"] tbody tr').last
+    exceptions.get_by_label("Day").fill("2030-12-24")
+    exceptions.get_by_label("Reason").fill("Holiday")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your P2P hours were saved.")).to_be_visible()
+    screenshot("p2p_11b_hours")
+    assert doctor.exceptions.get().reason == "Holiday"
+    page.get_by_role("link", name="My P2P Calendar").last.click()
+    page.get_by_role("link", name="Next Week →").click()
     row.get_by_role("link").click()
 
     expect(page.get_by_role("heading", name="P2P Call")).to_be_visible()
