@@ -19,6 +19,8 @@ MENU = [
     "Eligibility Lookup",
     "Clinical Certification",
     "Certification Requests In Progress",
+    # The P2P scheduler's (deck 000: "My P2P Requests" on the scheduler's left-pane navigation).
+    "My P2P Requests",
     "Resources",
     "Manage Your Account",
     "Help / Contact Us",
@@ -39,6 +41,11 @@ def test_an_office_user_sees_the_decks_menu_in_order(office_client):
     content = office_client.get(reverse("portal:home")).content.decode()
     assert menu_of(content) == MENU
     assert current_of(content) == ["Home"]
+
+
+def test_the_p2p_pages_are_under_my_p2p_requests(office_client):
+    response = office_client.get(reverse("p2p:list"), follow=True)
+    assert current_of(response.content.decode()) == ["My P2P Requests"]
 
 
 def test_the_wizard_is_under_clinical_certification(office_client, draft):
