@@ -13,14 +13,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import AccessEvent
-from accounts.services import access_events_record_for_members
 from p2p.booking import appointment_book, appointments_for_user
 from p2p.errors import P2PError
 from p2p.forms import CancelForm, ContactDetailsForm
 from p2p.models import Appointment, ReviewingPhysician
 from p2p.slots import moment_of
 from p2p.views.common import (
+    appointment_case_rows,
     case_rows,
     eligible_cases,
     office_only,
@@ -127,18 +126,9 @@ def appointment(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def appointment_page(
     request: HttpRequest, booked: Appointment, *, cancel_form=None, status: int = 200
 ) -> HttpResponse:
-    discussed = list(
-        booked.cases.select_related("case__member", "case__health_plan", "case__program")
-    )
-    access_events_record_for_members(
-        request=request,
-        user=request.user,
-        member_ids=[item.case.member_id for item in discussed if item.case.member_id],
-        action=AccessEvent.Action.VIEW,
-    )
     context = {
         "appointment": booked,
-        "case_rows": [{"case": item.case, "level": item.get_level_display()} for item in discussed],
+        "case_rows": appointment_case_rows(request, booked),
         "when": moment_text(booked.starts_at, booked.time_zone),
         "day": _day(booked.starts_at, booked.time_zone),
         "time": time_text(booked.starts_at, booked.time_zone),

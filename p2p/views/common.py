@@ -15,7 +15,7 @@ from accounts.models import AccessEvent
 from accounts.services import access_events_record_for_members
 from p2p.booking import CaseForP2P, cases_for_p2p
 from p2p.forms import MAX_CASES
-from p2p.models import SchedulerPreference
+from p2p.models import Appointment, SchedulerPreference
 
 
 def office_only(request: HttpRequest) -> None:
@@ -83,3 +83,18 @@ def eligible_cases(request: HttpRequest) -> list[CaseForP2P] | None:
 def case_rows(looked_up: list[CaseForP2P]) -> list[dict]:
     """Case Info's rows: each case with its Level of Review."""
     return [{"case": item.case, "level": item.eligibility.level_label} for item in looked_up]
+
+
+def appointment_case_rows(request: HttpRequest, appointment: Appointment) -> list[dict]:
+    """Case Info's rows of an appointment (each case with its member, plan and program, and
+    the Level of Review booked), their members' reads logged."""
+    discussed = list(
+        appointment.cases.select_related("case__member", "case__health_plan", "case__program")
+    )
+    access_events_record_for_members(
+        request=request,
+        user=request.user,
+        member_ids=[item.case.member_id for item in discussed if item.case.member_id],
+        action=AccessEvent.Action.VIEW,
+    )
+    return [{"case": item.case, "level": item.get_level_display()} for item in discussed]

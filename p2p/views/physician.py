@@ -15,14 +15,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import AccessEvent
-from accounts.services import access_events_record_for_members
 from p2p.calls import appointments_for_physician, call_record
 from p2p.errors import P2PError
 from p2p.forms import CallForm, ExceptionFormSet, PhysicianZoneForm, WeeklyHoursFormSet
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
 from p2p.slots import week_monday
-from p2p.views.common import url_with
+from p2p.views.common import appointment_case_rows, url_with
 from p2p.views.week import WEEKS_AHEAD
 from p2p.zones import day_text, moment_text, time_text
 
@@ -126,18 +124,9 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 ),
             )
             return redirect("p2p:calendar")
-    discussed = list(
-        appointment.cases.select_related("case__member", "case__health_plan", "case__program")
-    )
-    access_events_record_for_members(
-        request=request,
-        user=request.user,
-        member_ids=[item.case.member_id for item in discussed if item.case.member_id],
-        action=AccessEvent.Action.VIEW,
-    )
     context = {
         "appointment": appointment,
-        "case_rows": [{"case": item.case, "level": item.get_level_display()} for item in discussed],
+        "case_rows": appointment_case_rows(request, appointment),
         "when": moment_text(appointment.starts_at, physician.time_zone),
         "form": form,
         "scheduled": appointment.status == Appointment.Status.SCHEDULED,
