@@ -7,6 +7,7 @@ from django.contrib import admin
 from p2p.models import (
     Appointment,
     AppointmentCase,
+    AppointmentConfirmation,
     AvailabilityException,
     ReviewingPhysician,
     SchedulerPreference,
@@ -54,6 +55,20 @@ class AppointmentCaseInline(admin.TabularInline):
         return False
 
 
+class AppointmentConfirmationInline(admin.TabularInline):
+    """Each booking and reschedule per case, and its P2P confirmation letter once made (the
+    letter is opened from the letters' admin)."""
+
+    model = AppointmentConfirmation
+    extra = 0
+    can_delete = False
+    fields = ["case", "starts_at", "physician", "rescheduled", "made_at", "letter"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(admin.ModelAdmin):
     """Appointments are booked, moved and cancelled through the portal's services (the slot
@@ -64,7 +79,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     date_hierarchy = "starts_at"
     list_select_related = ["physician__user", "office"]
     search_fields = ["public_id", "requesting_provider_name", "office__name"]
-    inlines = [AppointmentCaseInline]
+    inlines = [AppointmentCaseInline, AppointmentConfirmationInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Appointment._meta.fields]

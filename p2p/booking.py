@@ -21,6 +21,7 @@ from cases.post_decision.rules import P2PEligibility, p2p_eligibility
 from cases.post_decision.selectors import post_decision_facts, with_post_decision_facts
 from cases.selectors import cases_for_user
 from p2p.errors import P2PError
+from p2p.letters import confirmations_record
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
 from p2p.slots import physicians_with_hours, slot_is_offered
 from p2p.tasks import appointment_notice_task
@@ -195,6 +196,7 @@ def appointment_book(
                 )
                 for looked_up in cases
             )
+            confirmations_record(appointment, rescheduled=False, now=now)
             notice_queue(appointment)
     except IntegrityError:
         raise P2PError(SLOT_TAKEN, field="slot") from None
@@ -228,6 +230,7 @@ def appointment_reschedule(
             appointment.physician = physician
             appointment.starts_at = starts_at
             appointment.save(update_fields=["physician", "starts_at", "updated_at"])
+            confirmations_record(appointment, rescheduled=True, now=now)
             notice_queue(appointment)
     except IntegrityError:
         raise P2PError(SLOT_TAKEN, field="slot") from None

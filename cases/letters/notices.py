@@ -1,6 +1,7 @@
-"""The e-mail notice of a provider's letter: "the status of case N has changed", with a link to
-the case's Correspondence page. It carries no patient data (no member, no date of birth, no
-codes, not even the new status): the letter itself is read behind the portal's log-in."""
+"""The e-mail notice of a provider's letter: "the status of case N has changed" (or, for a P2P
+confirmation, "a P2P consultation was scheduled"), with a link to the case's Correspondence
+page. It carries no patient data (no member, no date of birth, no codes, not even the new
+status): the letter itself is read behind the portal's log-in."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.urls import reverse
 from cases.models import Letter
 
 NOTICE_SUBJECT = "{portal}: the status of case {case_number} has changed"
+P2P_NOTICE_SUBJECT = "{portal}: a P2P consultation for case {case_number} was scheduled"
 
 
 def portal_url() -> str:
@@ -46,12 +48,13 @@ def letter_notice_send(letter: Letter, *, now: dt.datetime) -> bool:
         "case_number": case.case_number,
         "link": notice_link(letter),
     }
+    p2p = letter.kind == Letter.Kind.P2P_CONFIRMATION
+    subject = P2P_NOTICE_SUBJECT if p2p else NOTICE_SUBJECT
+    body = "p2p_scheduled.txt" if p2p else "status_changed.txt"
     try:
         send_mail(
-            subject=NOTICE_SUBJECT.format(
-                portal=settings.PORTAL_NAME, case_number=case.case_number
-            ),
-            message=render_to_string("cases/letters/email/status_changed.txt", context),
+            subject=subject.format(portal=settings.PORTAL_NAME, case_number=case.case_number),
+            message=render_to_string(f"cases/letters/email/{body}", context),
             from_email=None,
             recipient_list=[case.contact_email],
         )
@@ -62,4 +65,10 @@ def letter_notice_send(letter: Letter, *, now: dt.datetime) -> bool:
     return True
 
 
-__all__ = ["NOTICE_SUBJECT", "letter_notice_send", "notice_link", "portal_url"]
+__all__ = [
+    "NOTICE_SUBJECT",
+    "P2P_NOTICE_SUBJECT",
+    "letter_notice_send",
+    "notice_link",
+    "portal_url",
+]

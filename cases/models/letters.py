@@ -11,7 +11,8 @@ def letter_path(letter: "Letter", filename: str) -> str:
 class Letter(models.Model):
     """The letter of one determination (a status event) to one recipient: a PDF rendered once,
     after the determination's transaction commits. One per event and recipient, whatever
-    retries a worker makes."""
+    retries a worker makes. A P2P confirmation has no status event: the appointment's
+    confirmation (p2p.AppointmentConfirmation) holds its one letter."""
 
     class Kind(models.TextChoices):
         APPROVAL = "approval", "Approval"
@@ -22,6 +23,7 @@ class Letter(models.Model):
         CANCELLATION = "cancellation", "Cancellation"
         RECONSIDERATION = "reconsideration", "Reconsideration outcome"
         APPEAL = "appeal", "Appeal outcome"
+        P2P_CONFIRMATION = "p2p_confirmation", "P2P confirmation"
 
     class Recipient(models.TextChoices):
         PROVIDER = "provider", "Ordering provider"
@@ -36,7 +38,11 @@ class Letter(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
     status_event = models.ForeignKey(
-        "cases.StatusEvent", on_delete=models.PROTECT, related_name="letters"
+        "cases.StatusEvent",
+        on_delete=models.PROTECT,
+        related_name="letters",
+        null=True,
+        blank=True,
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.CharField(max_length=10, choices=Recipient.choices)
@@ -54,6 +60,12 @@ class Letter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["status_event", "recipient"], name="letter_once_per_event_recipient"
+            ),
+            # Only a P2P confirmation is not about a status change.
+            models.CheckConstraint(
+                condition=models.Q(status_event__isnull=False) | models.Q(kind="p2p_confirmation"),
+                name="letter_of_a_status_event",
+                violation_error_message="A determination's letter needs its status event.",
             ),
         ]
         indexes = [

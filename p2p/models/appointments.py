@@ -136,3 +136,40 @@ class AppointmentCase(models.Model):
 
     def __str__(self):
         return f"{self.case} ({self.get_level_display()})"
+
+
+class AppointmentConfirmation(models.Model):
+    """A booking or a reschedule of an appointment, for one of its cases: the time and the
+    physician booked at that moment (a later reschedule makes another), which the case's P2P
+    confirmation letter shows. `letter` is set once that letter is made (one per
+    confirmation, whatever retries a worker makes)."""
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.PROTECT, related_name="confirmations"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    physician = models.ForeignKey(ReviewingPhysician, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=40, choices=TimeZone.choices)
+    rescheduled = models.BooleanField(default=False)
+    made_at = models.DateTimeField()
+    letter = models.OneToOneField(
+        "cases.Letter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="p2p_confirmation",
+    )
+
+    class Meta:
+        ordering = ["appointment", "made_at", "pk"]
+        indexes = [
+            # The sweep of confirmations whose letter was never made (a lost message).
+            models.Index(
+                fields=["made_at"], condition=Q(letter__isnull=True), name="p2p_letter_missing"
+            ),
+        ]
+
+    def __str__(self):
+        verb = "rescheduled" if self.rescheduled else "scheduled"
+        return f"P2P {verb} for {self.case} at {self.starts_at:%Y-%m-%d %H:%M}"

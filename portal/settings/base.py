@@ -163,6 +163,8 @@ CELERY_BEAT_SCHEDULE = {
     "cases-drafts-expire": {"task": "cases.drafts_expire", "schedule": 5 * 60},
     # Determinations whose letters were never made (a lost message) are queued again.
     "cases-letters-missing": {"task": "cases.letters_missing_queue", "schedule": 5 * 60},
+    # So are P2P confirmation letters.
+    "p2p-letters-missing": {"task": "p2p.confirmation_letters_missing", "schedule": 5 * 60},
     # Holds whose due date passed go back to medical review (decide on the original).
     "cases-review-holds-expire": {"task": "cases.review_holds_expire", "schedule": 5 * 60},
     # The review leads' warnings of cases due within 24 hours, and the breaches recorded.

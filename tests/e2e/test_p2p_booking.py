@@ -2,7 +2,8 @@
 to Peer Consultation; the time zone confirmed on first use; the case looked up and confirmed
 with its Level of Review; availability; the week of appointment times, the skilled physician
 first; P2P Contact Details (a missing field first); the Scheduled summary; then Actions ›
-Reschedule to a time of the physician's next day, and My P2P Requests. Then the physician's
+Reschedule to a time of the physician's next day, and My P2P Requests; a real worker makes a
+P2P confirmation letter at each, both in the case's Correspondence. Then the physician's
 side: My P2P Calendar, the call recorded as overturned (a real worker makes the reconsideration
 outcome letters), and the office's lookup showing Approved and the letter."""
 
@@ -17,10 +18,11 @@ from playwright.sync_api import expect
 
 from cases.models import StatusEvent
 from p2p.models import Appointment
+from p2p.tasks import confirmation_letters_task
 from portal.celery import app
 from tests.cases.conftest import world_build
 from tests.cases.letters.conftest import queue_of_its_own
-from tests.cases.letters.watch import letters_tasks_watched, wait_for_letters
+from tests.cases.letters.watch import letters_tasks_watched, wait_for_letters, wait_for_task
 from tests.cases.post_decision.conftest import decided
 from tests.e2e.conftest import sign_in
 from tests.p2p.conftest import physician_make
@@ -39,7 +41,22 @@ def next_monday_at_nine() -> dt.datetime:
     return dt.datetime.combine(monday, dt.time(9), tzinfo=EASTERN)
 
 
-def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, password):
+@pytest.fixture
+def confirmations_worker(settings, tmp_path):
+    """A real worker on a queue of the test's own; yields the appointments whose confirmation
+    letters it made."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with (
+        queue_of_its_own() as queue,
+        letters_tasks_watched(confirmation_letters_task) as finished,
+        start_worker(app, queues=[queue], perform_ping_check=False, shutdown_timeout=60),
+    ):
+        yield finished
+
+
+def test_an_office_books_a_reconsideration_p2p(
+    live_server, page, screenshot, password, confirmations_worker
+):
     world = world_build()
     case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
     physician_make("Fackler", hours=WORKDAY, programs=[case.program])
@@ -103,6 +120,7 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     assert appointment.status == Appointment.Status.SCHEDULED
     assert appointment.physician.user.last_name == "Fackler"
     assert appointment.contact_location == "Provider Office"
+    wait_for_task(confirmations_worker, appointment)
 
     # Actions › Reschedule: the same physician, the next day's first time.
     first_start = appointment.starts_at
@@ -121,6 +139,7 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     screenshot("p2p_09_rescheduled")
     appointment.refresh_from_db()
     assert appointment.starts_at == first_start + dt.timedelta(days=1)
+    wait_for_task(confirmations_worker, appointment)
 
     page.get_by_role("link", name="My P2P Requests").first.click()
     row = page.locator("table.portal-p2p-requests tbody tr")
@@ -128,6 +147,12 @@ def test_an_office_books_a_reconsideration_p2p(live_server, page, screenshot, pa
     expect(row.first).to_contain_text(case.case_number)
     expect(row.first).to_contain_text("Scheduled")
     screenshot("p2p_10_my_requests")
+
+    # The P2P confirmation letters, the booking's and the reschedule's.
+    page.goto(f"{live_server.url}/cases/{case.public_id}/correspondence/")
+    letters = page.get_by_role("cell", name="P2P confirmation letter", exact=True)
+    expect(letters).to_have_count(2)
+    screenshot("p2p_10b_correspondence")
 
 
 def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
@@ -139,7 +164,9 @@ def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
     doctor = physician_make("Fackler", hours=WORKDAY, programs=[case.program])
     doctor.user.review_programs.add(case.program)
     start = next_monday_at_nine()
-    appointment = book(world, doctor, start, case)
+    with queue_of_its_own():
+        # The booking's e-mail and letter messages go to a queue emptied at once.
+        appointment = book(world, doctor, start, case)
 
     sign_in(page, live_server.url, doctor.user, password)
     page.get_by_role("link", name="My P2P Calendar").click()

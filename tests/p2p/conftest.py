@@ -20,6 +20,11 @@ from tests.cases.post_decision.conftest import (
 from tests.factories.accounts import UserFactory
 
 
+def queued_task_names(callbacks) -> list[str]:
+    """The Celery tasks an on-commit callback list sends (each a partial of `task.delay`)."""
+    return sorted(callback.func.__self__.name for callback in callbacks)
+
+
 @pytest.fixture
 def world(db):
     return world_build()

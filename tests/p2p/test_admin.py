@@ -1,13 +1,18 @@
 """The P2P scheduler in Django admin: physicians with their weekly hours and exceptions set
 there, appointments shown read-only."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from p2p.models import AvailabilityException, ReviewingPhysician, WeeklyHours
 from p2p.models.physicians import EXCEPTION_PERIOD, HOURS_END_BEFORE_START, SLOT_NOT_ON_QUARTER
+from tests.cases.post_decision.conftest import decided
 from tests.factories.accounts import UserFactory
 from tests.p2p.conftest import physician_make
+from tests.p2p.test_booking import book, next_weekday_at
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +82,16 @@ def test_the_scheduler_pages_open(admin_client_logged_in):
     change = reverse("admin:p2p_reviewingphysician_change", args=[physician.pk])
     assert "Monday" in admin_client_logged_in.get(change).content.decode()
     assert admin_client_logged_in.get(reverse("admin:p2p_appointment_add")).status_code == 403
+
+
+def test_an_appointment_shows_its_bookings_and_their_letters(admin_client_logged_in, world):
+    physician = physician_make("Ames")
+    case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    appointment = book(world, physician, next_weekday_at(9, 15), case)
+
+    change = reverse("admin:p2p_appointment_change", args=[appointment.pk])
+    page = admin_client_logged_in.get(change).content.decode()
+
+    assert "Appointment confirmations" in page
+    assert page.count(str(case)) >= 2  # the case discussed, and its confirmation
+    assert "Rescheduled" in page

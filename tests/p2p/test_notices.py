@@ -8,7 +8,7 @@ from django.utils import timezone
 from p2p.booking import appointment_cancel, appointment_reschedule
 from p2p.notices import appointment_notice_send, notice_send
 from tests.cases.post_decision.conftest import decided
-from tests.p2p.conftest import physician_make
+from tests.p2p.conftest import physician_make, queued_task_names
 from tests.p2p.test_booking import book, next_weekday_at
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,8 @@ def appointment(world, django_capture_on_commit_callbacks):
     physician = physician_make("Fackler")
     with django_capture_on_commit_callbacks() as queued:
         booked = book(world, physician, next_weekday_at(9, 30), case)
-    # The booking queues its e-mail when it commits.
-    assert len(queued) == 1
+    # The booking queues its e-mail (and its confirmation letters) when it commits.
+    assert queued_task_names(queued) == ["p2p.appointment_notice", "p2p.confirmation_letters"]
     return booked
 
 
@@ -52,7 +52,7 @@ def test_a_reschedule_and_a_cancellation_are_e_mailed_too(
             starts_at=next_weekday_at(9, 45),
             now=timezone.now(),
         )
-    assert len(queued) == 1
+    assert queued_task_names(queued) == ["p2p.appointment_notice", "p2p.confirmation_letters"]
     assert appointment_notice_send(appointment.pk) is True
     assert "9:45 am E" in mailoutbox[-1].body
 
@@ -63,7 +63,7 @@ def test_a_reschedule_and_a_cancellation_are_e_mailed_too(
             reason="Surgeon away",
             now=timezone.now(),
         )
-    assert len(queued) == 1
+    assert queued_task_names(queued) == ["p2p.appointment_notice"]
     assert appointment_notice_send(appointment.pk) is True
     assert "cancelled" in mailoutbox[-1].subject
     assert len(mailoutbox) == 3

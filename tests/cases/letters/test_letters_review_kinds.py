@@ -183,8 +183,10 @@ def set_line_of_business(world, kind: str) -> None:
 
 
 def test_every_review_kind_has_a_provider_and_a_member_letter():
-    for kind in Letter.Kind.values:
+    for kind in set(Letter.Kind.values) - {Letter.Kind.P2P_CONFIRMATION}:
         assert letter_recipients(kind) == ["provider", "member"], kind
+    # A P2P is arranged with the office: its confirmation goes to the provider only.
+    assert letter_recipients(Letter.Kind.P2P_CONFIRMATION) == ["provider"]
     # The statuses' kinds are the tracking issue's, unchanged.
     assert KIND_BY_STATUS[Case.Status.DENIED] == Letter.Kind.DENIAL
     assert KIND_BY_STATUS[Case.Status.HOLD] == Letter.Kind.HOLD
