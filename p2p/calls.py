@@ -1,12 +1,15 @@
 """The reviewing physician's side of a P2P: their appointments, and the call's record: the deck's
 Call Notes, the outcome, and for "Decision overturned" the case approved through the medical
 review's services (a pre-decision P2P approves the case in review; a Reconsideration P2P opens
-the reconsideration and decides it overturned), with their status events and letters."""
+the reconsideration and decides it overturned), with their status events and letters. "Decision
+partially overturned" does the same with an approved quantity per procedure line and the
+guideline and criterion of what stays denied (a partial approval; a reconsideration partially
+overturned)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from uuid import UUID
 
 from django.db import models, transaction
@@ -15,10 +18,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.errors import CaseError
-from cases.models import Case, Determination, PostDecisionRequest
+from cases.models import Case, Determination, PostDecisionRequest, ProcedureLine
 from cases.post_decision.rules import P2PLevel
 from cases.review.decisions.levels import request_decide, request_review_open
-from cases.review.decisions.outcomes import case_approve
+from cases.review.decisions.outcomes import case_approve, case_partially_approve
 from p2p.errors import P2PError
 from p2p.models import Appointment, AppointmentCase
 
@@ -26,6 +29,7 @@ NOTE_MAX_LENGTH = 4000
 NOT_SCHEDULED = "This appointment is {status}: its call was already recorded or cancelled."
 PERFORMED_ON_REQUIRED = "Enter the date the procedure was performed."
 OVERTURN_NOTE_REQUIRED = "Enter the rationale of the overturn: the letter explains it."
+CHANGES_DECISION = (Appointment.Outcome.OVERTURNED, Appointment.Outcome.PARTIALLY_OVERTURNED)
 NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH:,} characters."
 CONSULTATIVE_CANNOT_CHANGE = (
     "Case {number}: a consultative-only P2P cannot change the decision. Record it as "
@@ -66,6 +70,15 @@ def appointments_for_physician(user: User) -> QuerySet[Appointment]:
     return Appointment.objects.filter(physician__user=user)
 
 
+def call_lines(appointment: Appointment) -> list[ProcedureLine]:
+    """The procedure lines of the call's cases, case by case, with their codes (one query)."""
+    return list(
+        ProcedureLine.objects.filter(case__p2p_appointment_cases__appointment=appointment)
+        .select_related("procedure_code", "case")
+        .order_by("case__p2p_appointment_cases__pk", "position")
+    )
+
+
 def call_record(
     *,
     user: User,
@@ -75,12 +88,18 @@ def call_record(
     performed_on: dt.date | None,
     note: str,
     now: dt.datetime,
+    lines: Mapping[int, object] | None = None,
+    guideline: str = "",
+    criterion: str = "",
 ) -> Appointment:
     """Record the call of the physician's scheduled appointment: its Call Notes (the procedure's
     date required with "Procedure was performed on:"), the outcome and the note; the appointment
-    is completed. "Decision overturned" approves every case of the call first (a refusal, such
-    as a consultative-only case, raises P2PError and records nothing). Raises
-    Appointment.DoesNotExist for another physician's appointment."""
+    is completed. "Decision overturned" approves every case of the call first; "Decision
+    partially overturned" approves each case's lines in the quantities of `lines` ({line id:
+    quantity}, as case_partially_approve takes them) with the note as rationale and the
+    guideline and criterion. A refusal (a consultative-only case, a quantity out of range)
+    raises P2PError and records nothing. Raises Appointment.DoesNotExist for another
+    physician's appointment."""
     if outcome not in Appointment.Outcome.values:
         raise P2PError("Select the outcome of the call.", field="outcome")
     notes = [value for value in CallNote.values if value in set(call_notes)]
@@ -89,7 +108,7 @@ def call_record(
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
         raise P2PError(NOTE_TOO_LONG, field="note")
-    if outcome == Appointment.Outcome.OVERTURNED and not note:
+    if outcome in CHANGES_DECISION and not note:
         raise P2PError(OVERTURN_NOTE_REQUIRED, field="note")
     with transaction.atomic():
         appointment = (
@@ -99,9 +118,18 @@ def call_record(
         )
         if appointment.status != Appointment.Status.SCHEDULED:
             raise P2PError(NOT_SCHEDULED.format(status=appointment.get_status_display().lower()))
-        if outcome == Appointment.Outcome.OVERTURNED:
+        if outcome in CHANGES_DECISION:
+            partial = outcome == Appointment.Outcome.PARTIALLY_OVERTURNED
+            reasons = {"rationale": note, "guideline": guideline, "criterion": criterion}
             for discussed in appointment.cases.select_related("case"):
-                _overturn(discussed, user=user, appointment=appointment, note=note, now=now)
+                _overturn(
+                    discussed,
+                    user=user,
+                    appointment=appointment,
+                    reasons=reasons,
+                    lines=_lines_of(discussed.case, lines or {}) if partial else None,
+                    now=now,
+                )
         appointment.status = Appointment.Status.COMPLETED
         appointment.outcome = outcome
         appointment.call_notes = notes
@@ -125,25 +153,45 @@ def call_record(
 
 
 def _overturn(
-    discussed: AppointmentCase, *, user: User, appointment: Appointment, note: str, now: dt.datetime
+    discussed: AppointmentCase,
+    *,
+    user: User,
+    appointment: Appointment,
+    reasons: dict[str, str],
+    lines: dict[int, object] | None,
+    now: dt.datetime,
 ) -> None:
+    """Approve the case (`lines` None) or partially approve it in those quantities, at the
+    level the P2P was booked at."""
     case = discussed.case
     number = case.case_number
     try:
         if discussed.level == P2PLevel.CONSULTATIVE:
             raise P2PError(CONSULTATIVE_CANNOT_CHANGE.format(number=number), field="outcome")
         if discussed.level == P2PLevel.PRE_DECISION:
-            case_approve(user=user, public_id=case.public_id, now=now, rationale=note)
+            if lines is None:
+                case_approve(
+                    user=user, public_id=case.public_id, now=now, rationale=reasons["rationale"]
+                )
+            else:
+                case_partially_approve(
+                    user=user, public_id=case.public_id, now=now, lines=lines, **reasons
+                )
             return
         _reconsideration_open(case, user=user, appointment=appointment, now=now)
         request_decide(
             user=user,
             public_id=case.public_id,
             now=now,
-            outcome=Determination.Outcome.OVERTURNED,
-            rationale=note,
-            guideline="",
-            criterion="",
+            outcome=(
+                Determination.Outcome.OVERTURNED
+                if lines is None
+                else Determination.Outcome.PARTIALLY_OVERTURNED
+            ),
+            lines=lines,
+            guideline=reasons["guideline"] if lines is not None else "",
+            criterion=reasons["criterion"] if lines is not None else "",
+            rationale=reasons["rationale"],
         )
     except Case.DoesNotExist:
         raise P2PError(
@@ -151,8 +199,24 @@ def _overturn(
         ) from None
     except CaseError as error:
         raise P2PError(
-            CASE_NOT_DECIDABLE.format(number=number, reason=error.message), field="outcome"
+            CASE_NOT_DECIDABLE.format(number=number, reason=error.message),
+            field=ERROR_FIELDS.get(error.field, "outcome"),
         ) from None
+
+
+# Where the call screen shows the review services' messages.
+ERROR_FIELDS = {
+    "lines": "lines",
+    "guideline": "guideline",
+    "criterion": "criterion",
+    "rationale": "note",
+}
+
+
+def _lines_of(case: Case, quantities: Mapping[int, object]) -> dict[int, object]:
+    """The quantities given for the case's own lines (each case of a call is decided apart)."""
+    own = ProcedureLine.objects.filter(case=case).values_list("pk", flat=True)
+    return {pk: quantities[pk] for pk in own if pk in quantities}
 
 
 def _reconsideration_open(

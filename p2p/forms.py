@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import RegexValidator
 
+from cases.review.decide.forms import LinesForm
 from cases.wizard.forms.provider import PhoneField
 from eligibility.forms import DATE_INPUT_FORMATS
 from p2p.calls import CallNote
@@ -216,8 +217,10 @@ class CancelForm(forms.Form):
     )
 
 
-class CallForm(forms.Form):
-    """The physician's record of the call: Call Notes, the outcome and a note."""
+class CallForm(LinesForm):
+    """The physician's record of the call: Call Notes, the outcome and a note; for a partial
+    overturn an approved quantity per procedure line of the call's cases (LinesForm, the
+    review panel's), the guideline and the criterion."""
 
     call_notes = forms.MultipleChoiceField(
         label="Call Notes",
@@ -251,6 +254,18 @@ class CallForm(forms.Form):
         help_text="Required for an overturn: the rationale the letter gives.",
         error_messages={"max_length": "Please keep the note under 4,000 characters."},
     )
+    # No maxlength attribute: a longer paste is kept and the service says how long it may be.
+    guideline = forms.CharField(label="Guideline", required=False)
+    criterion = forms.CharField(label="Criterion", required=False)
+
+    def lines_required(self) -> bool:
+        return self.cleaned_data.get("outcome") == Appointment.Outcome.PARTIALLY_OVERTURNED
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.lines_required():
+            cleaned["lines"] = None
+        return cleaned
 
 
 class PhysicianZoneForm(forms.Form):

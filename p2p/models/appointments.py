@@ -45,6 +45,7 @@ class Appointment(models.Model):
 
     class Outcome(models.TextChoices):
         OVERTURNED = "overturned", "Decision overturned"
+        PARTIALLY_OVERTURNED = "partially_overturned", "Decision partially overturned"
         UPHELD = "upheld", "Decision upheld"
         CONSULTATIVE = "consultative", "Consultative only"
         NO_SHOW = "no_show", "No-show"
@@ -89,7 +90,7 @@ class Appointment(models.Model):
     # The physician's record of the call.
     call_notes = models.JSONField(default=list, blank=True)
     procedure_performed_on = models.DateField(null=True, blank=True)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices, blank=True)
     outcome_note = models.TextField(blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
 

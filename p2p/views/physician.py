@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from p2p.calls import appointments_for_physician, call_record
+from p2p.calls import appointments_for_physician, call_lines, call_record
 from p2p.errors import P2PError
 from p2p.forms import CallForm, ExceptionFormSet, PhysicianZoneForm, WeeklyHoursFormSet
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
@@ -101,7 +101,9 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
     except Appointment.DoesNotExist as error:
         raise Http404("No such appointment.") from error
-    form = CallForm(request.POST if request.method == "POST" else None)
+    form = CallForm(
+        request.POST if request.method == "POST" else None, lines=call_lines(appointment)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             recorded = call_record(
@@ -111,6 +113,9 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 call_notes=form.cleaned_data["call_notes"],
                 performed_on=form.cleaned_data["performed_on"],
                 note=form.cleaned_data["note"],
+                lines=form.cleaned_data["lines"],
+                guideline=form.cleaned_data["guideline"],
+                criterion=form.cleaned_data["criterion"],
                 now=timezone.now(),
             )
         except P2PError as error:
@@ -129,6 +134,7 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "case_rows": appointment_case_rows(request, appointment),
         "when": moment_text(appointment.starts_at, physician.time_zone),
         "form": form,
+        "several_cases": len({line.case_id for line in form.lines}) > 1,
         "scheduled": appointment.status == Appointment.Status.SCHEDULED,
     }
     return render(request, CALL_TEMPLATE, context)

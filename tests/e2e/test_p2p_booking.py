@@ -191,7 +191,15 @@ def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
 
     expect(page.get_by_role("heading", name="P2P Call")).to_be_visible()
     page.get_by_label("Caller requested MD Specialty match").check()
-    page.get_by_label("Decision overturned").check()
+    partial_lines = page.locator("[data-partial]")
+    expect(partial_lines).to_be_hidden()
+    page.get_by_label("Decision partially overturned").check()
+    # A partial overturn asks for each line's approved quantity, the guideline and criterion.
+    expect(partial_lines).to_be_visible()
+    expect(partial_lines.get_by_label("Approved quantity for 73721")).to_have_value("1")
+    screenshot("p2p_12a_call_partial")
+    page.get_by_label("Decision overturned", exact=True).check()
+    expect(partial_lines).to_be_hidden()
     page.get_by_label("Note").fill("Six weeks of physical therapy documented: criteria met.")
     screenshot("p2p_12_call")
     with (

@@ -1,0 +1,176 @@
+"""A P2P's "Decision partially overturned": an approved quantity per procedure line of each case,
+the guideline and criterion of what stays denied, through the medical review's services (a
+partial approval in review; a reconsideration partially overturned). A refusal records
+nothing."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Determination, PostDecisionRequest, ProcedureLine
+from p2p.calls import call_record
+from p2p.errors import P2PError
+from p2p.models import Appointment
+from tests.cases.post_decision.conftest import decided
+from tests.p2p.conftest import physician_make
+from tests.p2p.test_booking import book, next_weekday_at
+
+pytestmark = pytest.mark.django_db
+
+PARTIAL = Appointment.Outcome.PARTIALLY_OVERTURNED
+REASONS = {
+    "note": "Three views are not needed: two document the injury.",
+    "guideline": "Knee imaging guideline KN-1",
+    "criterion": "KN-1.2 number of views",
+}
+
+
+@pytest.fixture
+def doctor(world):
+    physician = physician_make("Fackler", programs=[world.radiology])
+    physician.user.review_programs.add(world.radiology)
+    return physician
+
+
+def with_three_units(case: Case) -> ProcedureLine:
+    """The case's line, asking for 3 units (so 2 is a partial approval)."""
+    ProcedureLine.objects.filter(case=case).update(quantity_requested=3)
+    return ProcedureLine.objects.get(case=case)
+
+
+def record_partial(doctor, appointment, lines, **reasons):
+    values = REASONS | reasons
+    return call_record(
+        user=doctor.user,
+        public_id=appointment.public_id,
+        outcome=PARTIAL,
+        call_notes=[],
+        performed_on=None,
+        note=values["note"],
+        guideline=values["guideline"],
+        criterion=values["criterion"],
+        lines=lines,
+        now=timezone.now(),
+    )
+
+
+def denied_case(world) -> Case:
+    return decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+
+
+def test_a_reconsideration_p2p_partially_overturned_approves_part_of_the_line(world, doctor):
+    case = denied_case(world)
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+
+    record_partial(doctor, appointment, {line.pk: 2})
+
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == Case.Status.PARTIALLY_APPROVED and case.authorization_number
+    assert ProcedureLine.objects.get(pk=line.pk).quantity_approved == 2
+    made = PostDecisionRequest.objects.get(case=case)
+    assert made.status == PostDecisionRequest.Status.PARTIALLY_OVERTURNED
+    determination = Determination.objects.get(
+        case=case, outcome=Determination.Outcome.PARTIALLY_OVERTURNED
+    )
+    assert determination.guideline == REASONS["guideline"]
+    assert determination.criterion == REASONS["criterion"]
+    assert determination.rationale == REASONS["note"]
+    recorded = Appointment.objects.get(pk=appointment.pk)
+    assert recorded.status == Appointment.Status.COMPLETED and recorded.outcome == PARTIAL
+
+
+def test_a_pre_decision_p2p_partially_overturned_partially_approves_the_case(world, doctor):
+    case = decided(
+        world, status=Case.Status.IN_REVIEW, due_at=timezone.now() + dt.timedelta(days=20)
+    )
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+
+    record_partial(doctor, appointment, {line.pk: 1})
+
+    case = Case.objects.get(pk=case.pk)
+    assert case.status == Case.Status.PARTIALLY_APPROVED
+    assert ProcedureLine.objects.get(pk=line.pk).quantity_approved == 1
+    assert not PostDecisionRequest.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize(
+    ("quantity", "reasons", "field"),
+    [
+        (5, {}, "lines"),  # more than requested
+        (3, {}, "lines"),  # everything approved: that is an overturn
+        (0, {}, "lines"),  # nothing approved: that is upheld
+        (None, {}, "lines"),  # the line left out
+        (2, {"guideline": " "}, "guideline"),
+        (2, {"criterion": ""}, "criterion"),
+    ],
+)
+def test_a_refused_partial_overturn_records_nothing(world, doctor, quantity, reasons, field):
+    case = denied_case(world)
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+    quantities = {} if quantity is None else {line.pk: quantity}
+
+    with pytest.raises(P2PError) as refused:
+        record_partial(doctor, appointment, quantities, **reasons)
+
+    assert refused.value.field == field
+    assert refused.value.message.startswith(f"Case {case.case_number} could not be approved: ")
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+    assert ProcedureLine.objects.get(pk=line.pk).quantity_approved is None
+    assert not PostDecisionRequest.objects.filter(case=case).exists()
+    assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.SCHEDULED
+
+
+def test_each_case_of_the_call_gets_its_own_lines(world, doctor):
+    first, second = denied_case(world), denied_case(world)
+    first_line, second_line = with_three_units(first), with_three_units(second)
+    appointment = book(world, doctor, next_weekday_at(9), first, second)
+
+    record_partial(doctor, appointment, {first_line.pk: 2, second_line.pk: 1})
+
+    assert ProcedureLine.objects.get(pk=first_line.pk).quantity_approved == 2
+    assert ProcedureLine.objects.get(pk=second_line.pk).quantity_approved == 1
+    statuses = Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    assert set(statuses) == {Case.Status.PARTIALLY_APPROVED}
+
+
+def test_the_call_screen_takes_the_quantities_and_keeps_them_on_an_error(client, world, doctor):
+    case = denied_case(world)
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+    client.force_login(doctor.user)
+    call_url = reverse("p2p:call", args=[appointment.public_id])
+
+    screen = client.get(call_url).content.decode()
+    assert "Decision partially overturned" in screen
+    assert f'name="line_{line.pk}_quantity"' in screen
+
+    form = {
+        "outcome": PARTIAL,
+        f"line_{line.pk}_decision": "approve",
+        f"line_{line.pk}_quantity": "7",
+        **REASONS,
+    }
+    refused = client.post(call_url, form)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert f"Case {case.case_number} could not be approved" in page
+    assert 'value="7"' in page and REASONS["guideline"] in page
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+
+    missing = client.post(call_url, form | {f"line_{line.pk}_quantity": ""})
+    assert "Enter the approved quantity for 73721, or deny the line." in missing.content.decode()
+
+    done = client.post(call_url, form | {f"line_{line.pk}_quantity": "2"})
+
+    assert done["Location"] == reverse("p2p:calendar")
+    assert Case.objects.get(pk=case.pk).status == Case.Status.PARTIALLY_APPROVED
+    client.force_login(world.user)
+    lookup = client.get(reverse("cases:authorization", args=[case.public_id])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", lookup).split())
+    assert "Completed: Decision partially overturned" in text
