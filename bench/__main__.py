@@ -13,6 +13,7 @@ from bench.client import BenchError, Session
 from bench.server import (
     BenchDevice,
     bench_database_url,
+    bench_queue_empty,
     connect,
     database_prepare,
     django_environment,
@@ -72,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             "--requests, --threads and --logins must be at least 1, the warm-ups at least 0, "
             "--duration more than 0"
         )
-    if not os.environ.get("DATABASE_URL"):
-        parser.error("DATABASE_URL is not set: run `make bench`")
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        parser.error("DATABASE_URL or REDIS_URL is not set: run `make bench`")
 
     env = django_environment(bench_database_url(os.environ["DATABASE_URL"]), options.settings)
     user = database_prepare(env, admin_url=os.environ["DATABASE_URL"])
@@ -145,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
             available[name] = lambda scenario=scenario: scenario(data_review)
 
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
+    bench_queue_empty(os.environ["REDIS_URL"])
     try:
         with gunicorn_running(env) as (host, port):
             _run(options, chosen, available, members, user, device, host, port, pool, reviewer)
@@ -157,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         device.close()
+        dropped = bench_queue_empty(os.environ["REDIS_URL"])
+        print(f"{dropped:,} queued tasks of the bench server dropped (no worker runs them)")
     return 0
 
 

@@ -17,12 +17,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 import environ
 import psycopg
+from kombu import Connection
 from psycopg import sql
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DATABASE = "bench_portal"
 LARGE_MEMBERS = 1_000_000
 BENCH_USERNAME = "bench"
+# The bench server's Celery queue: no worker consumes it; emptied before and after each run.
+BENCH_QUEUE = "bench"
 
 # The bench user, with a new password and one authenticator app (TOTP, two_factor's "default"
 # device) whose key the bench chooses; failed log-ins of an earlier run no longer count (axes).
@@ -116,7 +119,16 @@ def django_environment(database_url: str, settings_module: str) -> dict[str, str
         "DJANGO_LOG_LEVEL": "WARNING",
         # The bench looks a few thousand cases up a minute, as one user.
         "DJANGO_AUTHORIZATION_LOOKUPS_PER_MINUTE": "1000000",
+        # The e-mails and letters its requests queue stay out of the portal's own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": BENCH_QUEUE,
     }
+
+
+def bench_queue_empty(redis_url: str, queue: str = BENCH_QUEUE) -> int:
+    """Empty the bench server's Celery queue (its messages are never worked). Returns how many
+    messages it held."""
+    with Connection(redis_url) as connection:
+        return connection.default_channel.queue_purge(queue) or 0
 
 
 def manage(env: dict[str, str], *args: str) -> None:

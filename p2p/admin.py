@@ -4,6 +4,7 @@ the portal)."""
 
 from django.contrib import admin
 
+from p2p.forms import BaseWeeklyHoursFormSet
 from p2p.models import (
     Appointment,
     AppointmentCase,
@@ -25,6 +26,7 @@ class SpecialtyAdmin(admin.ModelAdmin):
 
 class WeeklyHoursInline(admin.TabularInline):
     model = WeeklyHours
+    formset = BaseWeeklyHoursFormSet
     extra = 0
 
 

@@ -11,6 +11,7 @@ from cases.wizard.forms.provider import PhoneField
 from eligibility.forms import DATE_INPUT_FORMATS
 from p2p.calls import CallNote
 from p2p.models import Appointment, AvailabilityException, ReviewingPhysician, WeeklyHours
+from p2p.models.physicians import HOURS_OVERLAP, Weekday
 from p2p.zones import TimeZone
 
 # "+ Add Another Case": the cases one appointment may discuss.
@@ -272,9 +273,39 @@ class PhysicianZoneForm(forms.Form):
     time_zone = _time_zone_field()
 
 
+class BaseWeeklyHoursFormSet(forms.BaseInlineFormSet):
+    """A physician's weekly hours, no two periods of a weekday overlapping (the later one is
+    refused next to its start). Admin's inline uses it too."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not self._should_delete_form(form)
+            and not form.errors
+            and form.cleaned_data.get("starts")
+            and form.cleaned_data.get("ends")
+        ]
+        kept.sort(key=lambda form: (form.cleaned_data["weekday"], form.cleaned_data["starts"]))
+        for earlier, later in zip(kept, kept[1:], strict=False):
+            first, second = earlier.cleaned_data, later.cleaned_data
+            if first["weekday"] == second["weekday"] and second["starts"] < first["ends"]:
+                later.add_error(
+                    "starts",
+                    HOURS_OVERLAP.format(
+                        weekday=Weekday(first["weekday"]).label,
+                        starts=f"{first['starts']:%H:%M}",
+                        ends=f"{first['ends']:%H:%M}",
+                    ),
+                )
+
+
 WeeklyHoursFormSet = forms.inlineformset_factory(
     ReviewingPhysician,
     WeeklyHours,
+    formset=BaseWeeklyHoursFormSet,
     fields=["weekday", "starts", "ends"],
     extra=1,
     can_delete=True,

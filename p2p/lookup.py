@@ -10,6 +10,10 @@ from cases.models import Case
 from cases.selectors import cases_for_user
 
 NOT_FOUND = "No case of your office has this case reference number with this member date of birth."
+TOO_MANY = (
+    "You have made too many lookups in a short time. Please wait a minute, then look the case "
+    "up again."
+)
 
 
 def case_by_number_and_dob(*, user: User, case_number: str, member_dob: dt.date) -> Case | None:

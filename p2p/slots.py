@@ -115,9 +115,22 @@ def physicians_with_hours(
     ):
         exceptions[exception.physician_id].append(exception)
     for physician in chosen:
-        physician.slot_hours = hours[physician.pk]
+        physician.slot_hours = periods_merged(hours[physician.pk])
         physician.slot_exceptions = exceptions[physician.pk]
     return chosen
+
+
+def periods_merged(periods: list[tuple]) -> list[tuple]:
+    """(weekday, starts, ends) periods in order, those that overlap or touch on a weekday made
+    one (hours entered twice, or overlapping, must not offer a time twice)."""
+    merged: list[tuple] = []
+    for weekday, starts, ends in periods:
+        if merged and merged[-1][0] == weekday and starts <= merged[-1][2]:
+            if ends > merged[-1][2]:
+                merged[-1] = (weekday, merged[-1][1], ends)
+            continue
+        merged.append((weekday, starts, ends))
+    return merged
 
 
 def booked_slots(*, starts: dt.datetime, ends: dt.datetime) -> set[tuple[int, dt.datetime]]:

@@ -15,6 +15,7 @@ from p2p.zones import TimeZone
 SLOT_MINUTES = 15
 SLOT_NOT_ON_QUARTER = "Please choose a time on the quarter hour (:00, :15, :30 or :45)."
 HOURS_END_BEFORE_START = "The hours must end after they start."
+HOURS_OVERLAP = "These hours overlap {weekday} {starts} to {ends}: make them one period."
 EXCEPTION_PERIOD = "Leave both times empty for the whole day, or give a start and a later end."
 
 

@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.lookup.services import lookup_allow
 from p2p.forms import MAX_CASES, CaseLineFormSet
-from p2p.lookup import NOT_FOUND, case_by_number_and_dob
+from p2p.lookup import NOT_FOUND, TOO_MANY, case_by_number_and_dob
 from p2p.views.common import (
     case_ids,
     looked_up_cases,
@@ -58,6 +59,11 @@ def new_request(request: HttpRequest) -> HttpResponse:
             found = []
             for form in formset:
                 if not form.cleaned_data:
+                    continue
+                # Each line is a lookup, counted with Authorization Lookup's: no sweeping of
+                # case numbers and dates of birth five at a time.
+                if not lookup_allow(user=request.user):
+                    form.add_error("case_number", TOO_MANY)
                     continue
                 case = case_by_number_and_dob(user=request.user, **form.cleaned_data)
                 if case is None:

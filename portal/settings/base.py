@@ -157,6 +157,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The queue the portal's tasks go to and its worker consumes. `make bench` gives its server a
+# queue of its own (emptied after the run), so its messages never reach another worker.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Beat's periodic tasks (DatabaseScheduler copies them into its tables at start).
 CELERY_BEAT_SCHEDULE = {
     # Drafts never submitted expire at the end of their second business day.

@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from p2p.models import AvailabilityException, ReviewingPhysician, WeeklyHours
-from p2p.models.physicians import EXCEPTION_PERIOD, HOURS_END_BEFORE_START, SLOT_NOT_ON_QUARTER
+from p2p.models.physicians import (
+    EXCEPTION_PERIOD,
+    HOURS_END_BEFORE_START,
+    HOURS_OVERLAP,
+    SLOT_NOT_ON_QUARTER,
+)
 from tests.cases.post_decision.conftest import decided
 from tests.factories.accounts import UserFactory
 from tests.p2p.conftest import physician_make
@@ -58,6 +63,15 @@ def test_a_physician_is_set_up_with_hours_and_an_exception(admin_client_logged_i
         ({"weekly_hours-0-ends": "12:00"}, HOURS_END_BEFORE_START),
         ({"weekly_hours-0-starts": "13:10"}, SLOT_NOT_ON_QUARTER),
         ({"exceptions-0-starts": "09:00"}, EXCEPTION_PERIOD),
+        (
+            {
+                "weekly_hours-TOTAL_FORMS": "2",
+                "weekly_hours-1-weekday": "1",
+                "weekly_hours-1-starts": "15:00",
+                "weekly_hours-1-ends": "16:00",
+            },
+            HOURS_OVERLAP.format(weekday="Tuesday", starts="13:00", ends="15:30"),
+        ),
     ],
 )
 def test_hours_that_make_no_slots_are_refused_next_to_the_field(

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from p2p.models import AvailabilityException, ReviewingPhysician, WeeklyHours
-from p2p.models.physicians import HOURS_END_BEFORE_START, SLOT_NOT_ON_QUARTER
+from p2p.models.physicians import HOURS_END_BEFORE_START, HOURS_OVERLAP, SLOT_NOT_ON_QUARTER
 from tests.p2p.conftest import physician_make
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,19 @@ def test_office_users_and_reviewers_without_hours_have_no_hours_page(client, wor
     ReviewingPhysician.objects.filter(user=nurse).delete()
     client.force_login(nurse)
     assert client.get(URL).status_code == 404
+
+
+def test_overlapping_hours_are_refused_next_to_the_later_period(client, doctor):
+    response = client.post(URL, hours_data(doctor, (0, "09:45", "11:00"), (1, "09:00", "10:00")))
+
+    assert response.status_code == 200
+    assert HOURS_OVERLAP.format(weekday="Monday", starts="09:00", ends="10:00") in (
+        response.content.decode()
+    )
+    assert 'value="09:45"' in response.content.decode()
+    assert WeeklyHours.objects.filter(physician=doctor).count() == 1
+
+    # Touching hours are two periods of one afternoon, not an overlap.
+    touching = client.post(URL, hours_data(doctor, (0, "10:00", "11:00")))
+    assert touching["Location"] == URL
+    assert WeeklyHours.objects.filter(physician=doctor).count() == 2

@@ -362,3 +362,32 @@ def test_a_time_taken_meanwhile_offers_the_availability_again(office, denied, ph
     page = office.post(contact_url(other, physician, start), CONTACT).content.decode()
 
     assert f'href="{with_cases("availability", other)}"'.replace("&", "&amp;") in page
+
+
+def test_lookups_count_against_the_authorization_lookup_limit(office, denied, world, settings):
+    settings.AUTHORIZATION_LOOKUPS_PER_MINUTE = 2
+    dob = f"{world.member.date_of_birth:%m/%d/%Y}"
+    other = decided(world, date_of_service=TODAY + dt.timedelta(days=20))
+    third = decided(world, date_of_service=TODAY + dt.timedelta(days=20))
+
+    response = office.post(
+        reverse("p2p:new"),
+        lookup_data((denied.case_number, dob), (other.case_number, dob), (third.case_number, dob)),
+    )
+
+    # The third line is one lookup too many: refused next to it, every line kept.
+    assert response.status_code == 200
+    assert "You have made too many lookups in a short time." in text_of(response)
+    page = response.content.decode()
+    for case in (denied, other, third):
+        assert f'value="{case.case_number}"' in page
+    # And the office's Authorization Lookup shares the count.
+    lookup = office.post(
+        reverse("cases:authorization-lookup"),
+        {
+            "search_by": "number",
+            "number-npi": world.practitioner.npi,
+            "number-number": denied.case_number,
+        },
+    )
+    assert lookup.status_code == 429

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from p2p.models import Appointment, AvailabilityException
+from p2p.models import Appointment, AvailabilityException, WeeklyHours
 from p2p.slots import physician_slot_starts, physicians_with_hours, week_open_slots
 from p2p.zones import TimeZone, moment_text, time_text
 from tests.p2p.conftest import physician_make
@@ -206,3 +206,20 @@ def test_hours_that_end_in_the_hour_the_clocks_skip_stop_before_it():
     texts = [time_text(start, TimeZone.EASTERN) for start in days[6]]
     assert texts[0] == "12:00 am EST" and texts[-1] == "1:45 am EST"
     assert len(texts) == 8
+
+
+def test_overlapping_or_touching_hours_offer_each_time_once_in_order():
+    physician = physician_make("Ames", hours={0: ("09:00", "10:00")})
+    # Entered before the check on overlaps (admin, an import): the same day twice over.
+    WeeklyHours.objects.create(
+        physician=physician, weekday=0, starts=dt.time(9, 30), ends=dt.time(10, 30)
+    )
+    WeeklyHours.objects.create(
+        physician=physician, weekday=0, starts=dt.time(10, 30), ends=dt.time(10, 45)
+    )
+
+    [monday, *_] = slots_of(week(), physician)
+
+    assert monday == [eastern(MONDAY, 9, 15 * n) for n in range(4)] + [
+        eastern(MONDAY, 10, 15 * n) for n in range(3)
+    ]
