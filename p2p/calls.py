@@ -24,8 +24,12 @@ from cases.review.decisions.levels import request_decide, request_review_open
 from cases.review.decisions.outcomes import case_approve, case_partially_approve
 from p2p.errors import P2PError
 from p2p.models import Appointment, AppointmentCase
+from p2p.zones import moment_text, time_text
 
 NOTE_MAX_LENGTH = 4000
+# A call is recorded once it may have begun: from this long before its time.
+CALL_OPENS_BEFORE = dt.timedelta(minutes=15)
+NOT_YET = "This call is on {when}: record it once it has taken place (from {opens})."
 NOT_SCHEDULED = "This appointment is {status}: its call was already recorded or cancelled."
 PERFORMED_ON_REQUIRED = "Enter the date the procedure was performed."
 OVERTURN_NOTE_REQUIRED = "Enter the rationale of the overturn: the letter explains it."
@@ -68,6 +72,20 @@ class CallNote(models.TextChoices):
 def appointments_for_physician(user: User) -> QuerySet[Appointment]:
     """The one way in for a reviewing physician: their own appointments."""
     return Appointment.objects.filter(physician__user=user)
+
+
+def call_open(appointment: Appointment, *, now: dt.datetime) -> bool:
+    """Whether the call may be recorded now: from CALL_OPENS_BEFORE its time on."""
+    return now >= appointment.starts_at - CALL_OPENS_BEFORE
+
+
+def not_yet_message(appointment: Appointment) -> str:
+    """Why the call cannot be recorded yet, in the physician's zone."""
+    zone = appointment.physician.time_zone
+    return NOT_YET.format(
+        when=moment_text(appointment.starts_at, zone),
+        opens=time_text(appointment.starts_at - CALL_OPENS_BEFORE, zone),
+    )
 
 
 def call_lines(appointment: Appointment) -> list[ProcedureLine]:
@@ -118,6 +136,8 @@ def call_record(
         )
         if appointment.status != Appointment.Status.SCHEDULED:
             raise P2PError(NOT_SCHEDULED.format(status=appointment.get_status_display().lower()))
+        if not call_open(appointment, now=now):
+            raise P2PError(not_yet_message(appointment))
         if outcome in CHANGES_DECISION:
             partial = outcome == Appointment.Outcome.PARTIALLY_OVERTURNED
             reasons = {"rationale": note, "guideline": guideline, "criterion": criterion}

@@ -15,7 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from p2p.calls import appointments_for_physician, call_lines, call_record
+from p2p.calls import (
+    appointments_for_physician,
+    call_lines,
+    call_open,
+    call_record,
+    not_yet_message,
+)
 from p2p.errors import P2PError
 from p2p.forms import CallForm, ExceptionFormSet, PhysicianZoneForm, WeeklyHoursFormSet
 from p2p.models import Appointment, AppointmentCase, ReviewingPhysician
@@ -96,7 +102,7 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
     try:
         appointment = (
             appointments_for_physician(request.user)
-            .select_related("office")
+            .select_related("office", "physician")
             .get(public_id=public_id)
         )
     except Appointment.DoesNotExist as error:
@@ -136,6 +142,9 @@ def call(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "form": form,
         "several_cases": len({line.case_id for line in form.lines}) > 1,
         "scheduled": appointment.status == Appointment.Status.SCHEDULED,
+        "not_yet": (
+            "" if call_open(appointment, now=timezone.now()) else not_yet_message(appointment)
+        ),
     }
     return render(request, CALL_TEMPLATE, context)
 

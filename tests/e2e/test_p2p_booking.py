@@ -165,12 +165,25 @@ def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
     doctor.user.review_programs.add(case.program)
     start = next_monday_at_nine()
     with queue_of_its_own():
-        # The booking's e-mail and letter messages go to a queue emptied at once.
+        # The bookings' e-mail and letter messages go to a queue emptied at once.
         appointment = book(world, doctor, start, case)
+        later_case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+        upcoming = book(world, doctor, start + dt.timedelta(minutes=15), later_case)
+    # Booked ahead, the call took place an hour ago: it can be recorded now.
+    held = (timezone.now() - dt.timedelta(hours=1)).replace(second=0, microsecond=0)
+    held -= dt.timedelta(minutes=held.minute % 15)
+    Appointment.objects.filter(pk=appointment.pk).update(starts_at=held)
+    calendar = f"{live_server.url}/p2p/calendar/?week={held.astimezone(EASTERN):%Y-%m-%d}"
 
     sign_in(page, live_server.url, doctor.user, password)
     page.get_by_role("link", name="My P2P Calendar").click()
-    page.get_by_role("link", name="Next Week →").click()
+    expect(page.get_by_role("heading", name="My P2P Calendar")).to_be_visible()
+    # Next week's call cannot be recorded yet.
+    page.goto(f"{live_server.url}/p2p/calendar/{upcoming.public_id}/")
+    expect(page.locator("[data-not-yet]")).to_contain_text("record it once it has taken place")
+    expect(page.get_by_role("button", name="Record Call")).to_have_count(0)
+    screenshot("p2p_11c_call_not_yet")
+    page.goto(calendar)
     row = page.locator(f'[data-appointment="{appointment.public_id}"]')
     expect(row).to_contain_text(case.case_number)
     expect(row).to_contain_text("Reconsideration P2P")
@@ -185,8 +198,7 @@ def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
     expect(page.get_by_text("Your P2P hours were saved.")).to_be_visible()
     screenshot("p2p_11b_hours")
     assert doctor.exceptions.get().reason == "Holiday"
-    page.get_by_role("link", name="My P2P Calendar").last.click()
-    page.get_by_role("link", name="Next Week →").click()
+    page.goto(calendar)
     row.get_by_role("link").click()
 
     expect(page.get_by_role("heading", name="P2P Call")).to_be_visible()

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from p2p.calls import (
     PERFORMED_ON_REQUIRED,
     CallNote,
     call_record,
+    not_yet_message,
 )
 from p2p.errors import P2PError
 from p2p.models import Appointment
@@ -33,6 +35,11 @@ def doctor(world):
     return physician
 
 
+def during(appointment) -> dt.datetime:
+    """Five minutes into the call."""
+    return appointment.starts_at + dt.timedelta(minutes=5)
+
+
 def record(doctor, appointment, outcome, *, notes=(), performed_on=None, note="Discussed."):
     return call_record(
         user=doctor.user,
@@ -41,7 +48,7 @@ def record(doctor, appointment, outcome, *, notes=(), performed_on=None, note="D
         call_notes=notes,
         performed_on=performed_on,
         note=note,
-        now=timezone.now(),
+        now=during(appointment),
     )
 
 
@@ -144,6 +151,31 @@ def test_the_procedure_date_and_the_overturn_note_are_required(world, doctor):
         record(doctor, appointment, Appointment.Outcome.UPHELD)
 
 
+def test_a_call_is_recorded_from_a_quarter_hour_before_its_time(world, doctor):
+    case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    appointment = book(world, doctor, next_weekday_at(9, 30), case)
+
+    def record_at(now):
+        return call_record(
+            user=doctor.user,
+            public_id=appointment.public_id,
+            outcome=Appointment.Outcome.NO_SHOW,
+            call_notes=[],
+            performed_on=None,
+            note="",
+            now=now,
+        )
+
+    with pytest.raises(P2PError) as refused:
+        record_at(appointment.starts_at - dt.timedelta(minutes=16))
+    assert refused.value.message == not_yet_message(appointment)
+    assert "(from 9:15 am E" in refused.value.message
+    assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.SCHEDULED
+
+    record_at(appointment.starts_at - dt.timedelta(minutes=15))
+    assert Appointment.objects.get(pk=appointment.pk).outcome == Appointment.Outcome.NO_SHOW
+
+
 def test_another_physician_cannot_record_the_call(world, doctor):
     case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
     appointment = book(world, doctor, next_weekday_at(9), case)
@@ -165,13 +197,25 @@ def test_the_calendar_and_the_call_screen(client, world, doctor):
     call_url = reverse("p2p:call", args=[appointment.public_id])
     assert call_url in page
 
-    screen = client.get(call_url).content.decode()
-    assert "Caller requested MD Specialty match" in screen and "Dr. Jane Doe" in screen
-    response = client.post(call_url, {"call_notes": ["procedure_performed"], "outcome": "upheld"})
-    assert response.status_code == 200
-    assert PERFORMED_ON_REQUIRED in response.content.decode()
+    # Before the call: its details, and when it can be recorded.
+    early = client.get(call_url).content.decode()
+    assert "Dr. Jane Doe" in early and "record it once it has taken place (from 9:15 am" in early
+    assert "Record Call" not in early
 
-    response = client.post(call_url, {"outcome": "overturned", "note": "Criteria met on review."})
+    with time_machine.travel(during(appointment), tick=False):
+        # Signed in at the call's time (a session idle for days has timed out).
+        client.force_login(doctor.user)
+        screen = client.get(call_url).content.decode()
+        assert "Caller requested MD Specialty match" in screen and "Record Call" in screen
+        response = client.post(
+            call_url, {"call_notes": ["procedure_performed"], "outcome": "upheld"}
+        )
+        assert response.status_code == 200
+        assert PERFORMED_ON_REQUIRED in response.content.decode()
+
+        response = client.post(
+            call_url, {"outcome": "overturned", "note": "Criteria met on review."}
+        )
 
     assert response["Location"] == reverse("p2p:calendar")
     assert Case.objects.get(pk=case.pk).status == Case.Status.APPROVED

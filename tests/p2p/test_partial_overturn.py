@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,7 +54,7 @@ def record_partial(doctor, appointment, lines, **reasons):
         guideline=values["guideline"],
         criterion=values["criterion"],
         lines=lines,
-        now=timezone.now(),
+        now=appointment.starts_at + dt.timedelta(minutes=5),
     )
 
 
@@ -143,30 +144,34 @@ def test_the_call_screen_takes_the_quantities_and_keeps_them_on_an_error(client,
     case = denied_case(world)
     line = with_three_units(case)
     appointment = book(world, doctor, next_weekday_at(9), case)
-    client.force_login(doctor.user)
     call_url = reverse("p2p:call", args=[appointment.public_id])
-
-    screen = client.get(call_url).content.decode()
-    assert "Decision partially overturned" in screen
-    assert f'name="line_{line.pk}_quantity"' in screen
-
     form = {
         "outcome": PARTIAL,
         f"line_{line.pk}_decision": "approve",
         f"line_{line.pk}_quantity": "7",
         **REASONS,
     }
-    refused = client.post(call_url, form)
-    assert refused.status_code == 200
-    page = refused.content.decode()
-    assert f"Case {case.case_number} could not be approved" in page
-    assert 'value="7"' in page and REASONS["guideline"] in page
-    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
 
-    missing = client.post(call_url, form | {f"line_{line.pk}_quantity": ""})
-    assert "Enter the approved quantity for 73721, or deny the line." in missing.content.decode()
+    with time_machine.travel(appointment.starts_at + dt.timedelta(minutes=5), tick=False):
+        # Signed in at the call's time (a session idle for days has timed out).
+        client.force_login(doctor.user)
+        screen = client.get(call_url).content.decode()
+        assert "Decision partially overturned" in screen
+        assert f'name="line_{line.pk}_quantity"' in screen
 
-    done = client.post(call_url, form | {f"line_{line.pk}_quantity": "2"})
+        refused = client.post(call_url, form)
+        assert refused.status_code == 200
+        page = refused.content.decode()
+        assert f"Case {case.case_number} could not be approved" in page
+        assert 'value="7"' in page and REASONS["guideline"] in page
+        assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+
+        missing = client.post(call_url, form | {f"line_{line.pk}_quantity": ""})
+        assert "Enter the approved quantity for 73721, or deny the line." in (
+            missing.content.decode()
+        )
+
+        done = client.post(call_url, form | {f"line_{line.pk}_quantity": "2"})
 
     assert done["Location"] == reverse("p2p:calendar")
     assert Case.objects.get(pk=case.pk).status == Case.Status.PARTIALLY_APPROVED
