@@ -146,8 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             available[name] = lambda scenario=scenario: scenario(data_review)
 
     device = BenchDevice(env["DATABASE_URL"], user.totp_key)
-    bench_queue_empty(os.environ["REDIS_URL"])
     try:
+        bench_queue_empty(os.environ["REDIS_URL"])
         with gunicorn_running(env) as (host, port):
             _run(options, chosen, available, members, user, device, host, port, pool, reviewer)
         if "letters_render" in chosen:
@@ -159,9 +159,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         device.close()
-        dropped = bench_queue_empty(os.environ["REDIS_URL"])
-        print(f"{dropped:,} queued tasks of the bench server dropped (no worker runs them)")
+        _bench_queue_drop()
     return 0
+
+
+def _bench_queue_drop() -> None:
+    """Empty the bench server's queue after a run; a broker error here is reported, and does
+    not hide how the run went."""
+    try:
+        dropped = bench_queue_empty(os.environ["REDIS_URL"])
+    except Exception as error:  # noqa: BLE001 -- any broker failure: report it and go on
+        print(f"bench: the bench queue was not emptied: {error}", file=sys.stderr, flush=True)
+    else:
+        print(f"{dropped:,} queued tasks of the bench server dropped (no worker runs them)")
 
 
 def _run(options, chosen, available, members, user, device, host, port, pool, reviewer) -> None:

@@ -24,7 +24,7 @@ from cases.review.decisions.levels import request_decide, request_review_open
 from cases.review.decisions.outcomes import case_approve, case_partially_approve
 from p2p.errors import P2PError
 from p2p.models import Appointment, AppointmentCase
-from p2p.zones import moment_text, time_text
+from p2p.zones import moment_text
 
 NOTE_MAX_LENGTH = 4000
 # A call is recorded once it may have begun: from this long before its time.
@@ -33,6 +33,13 @@ NOT_YET = "This call is on {when}: record it once it has taken place (from {open
 NOT_SCHEDULED = "This appointment is {status}: its call was already recorded or cancelled."
 PERFORMED_ON_REQUIRED = "Enter the date the procedure was performed."
 OVERTURN_NOTE_REQUIRED = "Enter the rationale of the overturn: the letter explains it."
+NOTHING_APPROVED = (
+    "No line of any case is approved: record the call as Decision upheld, or approve some units."
+)
+EVERYTHING_APPROVED = (
+    "Every line is approved as requested: record the call as Decision overturned, or approve "
+    "fewer units."
+)
 CHANGES_DECISION = (Appointment.Outcome.OVERTURNED, Appointment.Outcome.PARTIALLY_OVERTURNED)
 NOTE_TOO_LONG = f"Please keep the note under {NOTE_MAX_LENGTH:,} characters."
 CONSULTATIVE_CANNOT_CHANGE = (
@@ -84,7 +91,7 @@ def not_yet_message(appointment: Appointment) -> str:
     zone = appointment.physician.time_zone
     return NOT_YET.format(
         when=moment_text(appointment.starts_at, zone),
-        opens=time_text(appointment.starts_at - CALL_OPENS_BEFORE, zone),
+        opens=moment_text(appointment.starts_at - CALL_OPENS_BEFORE, zone),
     )
 
 
@@ -141,13 +148,23 @@ def call_record(
         if outcome in CHANGES_DECISION:
             partial = outcome == Appointment.Outcome.PARTIALLY_OVERTURNED
             reasons = {"rationale": note, "guideline": guideline, "criterion": criterion}
-            for discussed in appointment.cases.select_related("case"):
+            changes = [
+                (discussed, *_case_change(discussed.case, lines or {}))
+                if partial
+                else (discussed, WHOLE, None)
+                for discussed in appointment.cases.select_related("case")
+            ]
+            if partial:
+                _partial_checked([change for _, change, _ in changes])
+            for discussed, change, given in changes:
+                if change == NONE:
+                    continue
                 _overturn(
                     discussed,
                     user=user,
                     appointment=appointment,
                     reasons=reasons,
-                    lines=_lines_of(discussed.case, lines or {}) if partial else None,
+                    lines=given if change == PART else None,
                     now=now,
                 )
         appointment.status = Appointment.Status.COMPLETED
@@ -233,10 +250,39 @@ ERROR_FIELDS = {
 }
 
 
-def _lines_of(case: Case, quantities: Mapping[int, object]) -> dict[int, object]:
-    """The quantities given for the case's own lines (each case of a call is decided apart)."""
-    own = ProcedureLine.objects.filter(case=case).values_list("pk", flat=True)
-    return {pk: quantities[pk] for pk in own if pk in quantities}
+# How a partial overturn changes one case of the call: every line approved as requested (the
+# case is overturned), none approved (its decision stands), or some (partially overturned).
+WHOLE, NONE, PART = "whole", "none", "part"
+
+
+def _case_change(case: Case, quantities: Mapping[int, object]) -> tuple[str, dict[int, object]]:
+    """How the quantities given change the case, and those of its own lines (each case of a
+    call is decided apart). Quantities that are not whole numbers are left to the review's
+    services to refuse."""
+    own = list(ProcedureLine.objects.filter(case=case).values_list("pk", "quantity_requested"))
+    given = {pk: quantities[pk] for pk, _ in own if pk in quantities}
+    numbers = {pk: _whole_number(quantity) for pk, quantity in given.items()}
+    if len(given) == len(own) and None not in numbers.values():
+        if all(numbers[pk] == requested for pk, requested in own):
+            return WHOLE, given
+        if not any(numbers.values()):
+            return NONE, given
+    return PART, given
+
+
+def _partial_checked(changes: list[str]) -> None:
+    """A partial overturn changes some of what was asked, not all of it and not nothing."""
+    if all(change == NONE for change in changes):
+        raise P2PError(NOTHING_APPROVED, field="lines")
+    if all(change == WHOLE for change in changes):
+        raise P2PError(EVERYTHING_APPROVED, field="lines")
+
+
+def _whole_number(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 def _reconsideration_open(

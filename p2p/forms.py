@@ -289,17 +289,33 @@ class BaseWeeklyHoursFormSet(forms.BaseInlineFormSet):
             and form.cleaned_data.get("ends")
         ]
         kept.sort(key=lambda form: (form.cleaned_data["weekday"], form.cleaned_data["starts"]))
-        for earlier, later in zip(kept, kept[1:], strict=False):
-            first, second = earlier.cleaned_data, later.cleaned_data
-            if first["weekday"] == second["weekday"] and second["starts"] < first["ends"]:
-                later.add_error(
+        # The period of the weekday that ends last so far: any later start before its end
+        # overlaps it.
+        periods = [
+            (
+                form,
+                form.cleaned_data["weekday"],
+                form.cleaned_data["starts"],
+                form.cleaned_data["ends"],
+            )
+            for form in kept
+        ]
+        reaching: tuple | None = None
+        for form, weekday, starts, ends in periods:
+            if reaching is None or reaching[0] != weekday:
+                reaching = (weekday, starts, ends)
+                continue
+            if starts < reaching[2]:
+                form.add_error(
                     "starts",
                     HOURS_OVERLAP.format(
-                        weekday=Weekday(first["weekday"]).label,
-                        starts=f"{first['starts']:%H:%M}",
-                        ends=f"{first['ends']:%H:%M}",
+                        weekday=Weekday(weekday).label,
+                        starts=f"{reaching[1]:%H:%M}",
+                        ends=f"{reaching[2]:%H:%M}",
                     ),
                 )
+            if ends > reaching[2]:
+                reaching = (weekday, starts, ends)
 
 
 WeeklyHoursFormSet = forms.inlineformset_factory(

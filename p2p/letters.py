@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 
 from cases.letters.notices import letter_notice_send
 from cases.letters.rendering import case_letter_context, letter_case_prefetches, letter_html_pdf
@@ -21,8 +23,10 @@ from cases.models import Case, Letter
 from cases.post_decision.rules import P2PLevel
 from cases.post_decision.wording import CONSULTATIVE_ONLY, when_text
 from p2p.models import Appointment, AppointmentCase, AppointmentConfirmation
-from p2p.tasks import confirmation_letters_task
+from p2p.tasks import TRANSIENT, confirmation_letters_task
 from p2p.zones import moment_text
+
+logger = logging.getLogger(__name__)
 
 KIND = Letter.Kind.P2P_CONFIRMATION
 RECIPIENT = Letter.Recipient.PROVIDER
@@ -57,11 +61,26 @@ def confirmations_record(
     return made
 
 
+def still_true() -> Q:
+    """Confirmations whose appointment is still scheduled at the time they confirm: a letter
+    is never made late for a cancelled appointment or a time since moved (a later
+    confirmation has the new time)."""
+    return Q(
+        appointment__status=Appointment.Status.SCHEDULED,
+        starts_at=F("appointment__starts_at"),
+        physician=F("appointment__physician"),
+    )
+
+
 def confirmation_letters_make(appointment_id: int, *, now: dt.datetime) -> list[Letter]:
-    """Make the letters of the appointment's confirmations that have none, then send the
-    e-mail notices still owed. Returns the letters this call made (none when they exist)."""
+    """Make the letters of the appointment's confirmations that have none and are still true,
+    then send the e-mail notices still owed. Returns the letters this call made (none when
+    they exist). A letter that cannot be made for a lasting reason (not a TRANSIENT one, which
+    the task retries) is logged, and the others are made all the same."""
     waiting = list(
-        AppointmentConfirmation.objects.filter(appointment_id=appointment_id, letter__isnull=True)
+        AppointmentConfirmation.objects.filter(
+            still_true(), appointment_id=appointment_id, letter__isnull=True
+        )
         .select_related("appointment", "physician__user")
         .order_by("pk")
     )
@@ -74,7 +93,13 @@ def confirmation_letters_make(appointment_id: int, *, now: dt.datetime) -> list[
         levels = {row.case_id: row for row in booked}
         for confirmation in waiting:
             case = cases[confirmation.case_id]
-            letter = _letter_make(confirmation, case, levels.get(case.pk))
+            try:
+                letter = _letter_make(confirmation, case, levels.get(case.pk))
+            except TRANSIENT:
+                raise
+            except Exception:
+                logger.exception("P2P confirmation %s: no letter made", confirmation.pk)
+                continue
             if letter is not None:
                 made.append(letter)
     owed = Letter.objects.filter(
@@ -137,11 +162,12 @@ def _attach(confirmation_id: int, letter: Letter) -> bool:
 
 
 def confirmation_letters_missing_queue(*, now: dt.datetime) -> int:
-    """Send again the letters' task of the appointments with a recent confirmation still
-    without its letter (a broker that was down when the booking committed). The task makes
+    """Send again the letters' task of the appointments with a recent confirmation, still
+    true, without its letter (a broker that was down when the booking committed). The task makes
     nothing twice, so a message that is only late is harmless. Returns how many were queued."""
     appointment_ids = (
         AppointmentConfirmation.objects.filter(
+            still_true(),
             letter__isnull=True,
             made_at__gte=now - MISSING_WITHIN,
             made_at__lt=now - MISSING_AFTER,

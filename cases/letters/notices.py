@@ -1,5 +1,5 @@
 """The e-mail notice of a provider's letter: "the status of case N has changed" (or, for a P2P
-confirmation, "a P2P consultation was scheduled"), with a link to the case's Correspondence
+confirmation, "a P2P confirmation letter for case N"), with a link to the case's Correspondence
 page. It carries no patient data (no member, no date of birth, no codes, not even the new
 status): the letter itself is read behind the portal's log-in."""
 
@@ -15,7 +15,7 @@ from django.urls import reverse
 from cases.models import Letter
 
 NOTICE_SUBJECT = "{portal}: the status of case {case_number} has changed"
-P2P_NOTICE_SUBJECT = "{portal}: a P2P consultation for case {case_number} was scheduled"
+P2P_NOTICE_SUBJECT = "{portal}: a P2P confirmation letter for case {case_number}"
 
 
 def portal_url() -> str:

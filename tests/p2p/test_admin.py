@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from p2p.letters import confirmation_letters_make
 from p2p.models import AvailabilityException, ReviewingPhysician, WeeklyHours
 from p2p.models.physicians import (
     EXCEPTION_PERIOD,
@@ -98,14 +99,20 @@ def test_the_scheduler_pages_open(admin_client_logged_in):
     assert admin_client_logged_in.get(reverse("admin:p2p_appointment_add")).status_code == 403
 
 
-def test_an_appointment_shows_its_bookings_and_their_letters(admin_client_logged_in, world):
+def test_an_appointment_shows_its_bookings_and_their_letters(
+    admin_client_logged_in, world, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
     physician = physician_make("Ames")
     case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
     appointment = book(world, physician, next_weekday_at(9, 15), case)
-
     change = reverse("admin:p2p_appointment_change", args=[appointment.pk])
-    page = admin_client_logged_in.get(change).content.decode()
 
-    assert "Appointment confirmations" in page
-    assert page.count(str(case)) >= 2  # the case discussed, and its confirmation
-    assert "Rescheduled" in page
+    before = admin_client_logged_in.get(change).content.decode()
+    [letter] = confirmation_letters_make(appointment.pk, now=timezone.now())
+    after = admin_client_logged_in.get(change).content.decode()
+
+    assert "Appointment confirmations" in before
+    assert str(letter) not in before
+    assert str(letter) == "P2P confirmation letter to the ordering provider"
+    assert str(letter) in after

@@ -127,3 +127,15 @@ def test_overlapping_hours_are_refused_next_to_the_later_period(client, doctor):
     touching = client.post(URL, hours_data(doctor, (0, "10:00", "11:00")))
     assert touching["Location"] == URL
     assert WeeklyHours.objects.filter(physician=doctor).count() == 2
+
+
+def test_each_period_inside_a_longer_one_is_refused_at_once(client, doctor):
+    # Monday 9:00 to 10:00 exists; 9:30 to 17:00 overlaps it and swallows the two others.
+    rows = [(0, "09:30", "17:00"), (0, "10:00", "11:00"), (0, "12:00", "13:00")]
+
+    response = client.post(URL, hours_data(doctor, *rows))
+
+    page = response.content.decode()
+    assert page.count(HOURS_OVERLAP.format(weekday="Monday", starts="09:00", ends="10:00")) == 1
+    assert page.count(HOURS_OVERLAP.format(weekday="Monday", starts="09:30", ends="17:00")) == 2
+    assert WeeklyHours.objects.filter(physician=doctor).count() == 1

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cases.letters.services import letter_store
 from cases.models import Case, Letter
-from p2p.booking import appointment_reschedule
-from p2p.letters import confirmation_letters_make
+from p2p.booking import appointment_cancel, appointment_reschedule
+from p2p.letters import confirmation_letters_make, confirmation_letters_missing_queue
 from p2p.models import AppointmentConfirmation
 from tests.cases.letters.conftest import pdf_text, stored_files
 from tests.cases.post_decision.conftest import decided
@@ -110,9 +110,7 @@ def test_the_notice_names_the_case_and_no_patient_data(appointment, two_cases, w
 
     by_subject = {mail.subject: mail for mail in mailoutbox}
     for case in two_cases:
-        subject = (
-            f"{settings.PORTAL_NAME}: a P2P consultation for case {case.case_number} was scheduled"
-        )
+        subject = f"{settings.PORTAL_NAME}: a P2P confirmation letter for case {case.case_number}"
         notice = by_subject[subject]
         assert notice.to == ["pat@lakeside.example"]
         assert f"/cases/{case.public_id}/correspondence/" in notice.body
@@ -214,3 +212,52 @@ def test_only_a_p2p_confirmation_may_lack_a_status_event(appointment):
             file="letters/x.pdf",
             sha256="0" * 64,
         )
+
+
+def test_no_letter_is_made_late_for_a_time_since_moved_or_a_cancelled_call(
+    appointment, world, two_cases
+):
+    # The booking's message came late: the office had moved the call meanwhile.
+    appointment_reschedule(
+        user=world.user,
+        public_id=appointment.public_id,
+        physician_id=appointment.physician_id,
+        starts_at=next_weekday_at(9, 45),
+        now=timezone.now(),
+    )
+
+    made = confirmation_letters_make(appointment.pk, now=timezone.now())
+
+    assert len(made) == 2
+    for letter in made:
+        assert "Peer to Peer Consultation Rescheduled" in letter_text(letter)
+    # The booking's confirmations (9:30) stay without a letter, and the sweep leaves them.
+    later = timezone.now() + dt.timedelta(minutes=30)
+    assert confirmation_letters_missing_queue(now=later) == 0
+
+    appointment_cancel(
+        user=world.user, public_id=appointment.public_id, reason="Resolved", now=timezone.now()
+    )
+    AppointmentConfirmation.objects.filter(appointment=appointment).update(letter=None)
+    assert confirmation_letters_make(appointment.pk, now=timezone.now()) == []
+    assert confirmation_letters_missing_queue(now=later) == 0
+
+
+def test_a_letter_that_cannot_be_made_does_not_stop_the_others(appointment, monkeypatch, caplog):
+    from p2p import letters
+
+    rendered = letters.letter_html_pdf
+    calls = []
+
+    def first_fails(kind, recipient, context):
+        calls.append(context["case"].pk)
+        if len(calls) == 1:
+            raise ValueError("a template that cannot render")
+        return rendered(kind, recipient, context)
+
+    monkeypatch.setattr(letters, "letter_html_pdf", first_fails)
+
+    made = confirmation_letters_make(appointment.pk, now=timezone.now())
+
+    assert [letter.case_id for letter in made] == calls[1:]
+    assert "no letter made" in caplog.text

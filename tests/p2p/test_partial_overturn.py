@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, Determination, PostDecisionRequest, ProcedureLine
-from p2p.calls import call_record
+from p2p.calls import EVERYTHING_APPROVED, NOTHING_APPROVED, call_record
 from p2p.errors import P2PError
 from p2p.models import Appointment
 from tests.cases.post_decision.conftest import decided
@@ -100,17 +100,20 @@ def test_a_pre_decision_p2p_partially_overturned_partially_approves_the_case(wor
 
 
 @pytest.mark.parametrize(
-    ("quantity", "reasons", "field"),
+    ("quantity", "reasons", "field", "message"),
     [
-        (5, {}, "lines"),  # more than requested
-        (3, {}, "lines"),  # everything approved: that is an overturn
-        (0, {}, "lines"),  # nothing approved: that is upheld
-        (None, {}, "lines"),  # the line left out
-        (2, {"guideline": " "}, "guideline"),
-        (2, {"criterion": ""}, "criterion"),
+        (5, {}, "lines", "could not be approved: "),  # more than requested
+        (3, {}, "lines", EVERYTHING_APPROVED),  # that is an overturn
+        (0, {}, "lines", NOTHING_APPROVED),  # that is upheld
+        (None, {}, "lines", "could not be approved: "),  # the line left out
+        ("two", {}, "lines", "could not be approved: "),
+        (2, {"guideline": " "}, "guideline", "could not be approved: "),
+        (2, {"criterion": ""}, "criterion", "could not be approved: "),
     ],
 )
-def test_a_refused_partial_overturn_records_nothing(world, doctor, quantity, reasons, field):
+def test_a_refused_partial_overturn_records_nothing(
+    world, doctor, quantity, reasons, field, message
+):
     case = denied_case(world)
     line = with_three_units(case)
     appointment = book(world, doctor, next_weekday_at(9), case)
@@ -120,11 +123,27 @@ def test_a_refused_partial_overturn_records_nothing(world, doctor, quantity, rea
         record_partial(doctor, appointment, quantities, **reasons)
 
     assert refused.value.field == field
-    assert refused.value.message.startswith(f"Case {case.case_number} could not be approved: ")
+    assert message in refused.value.message
+    if message.startswith("could not"):
+        assert refused.value.message.startswith(f"Case {case.case_number} ")
     assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
     assert ProcedureLine.objects.get(pk=line.pk).quantity_approved is None
     assert not PostDecisionRequest.objects.filter(case=case).exists()
     assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.SCHEDULED
+
+
+def test_a_call_may_overturn_one_case_and_leave_another(world, doctor):
+    whole, kept, reduced = denied_case(world), denied_case(world), denied_case(world)
+    lines = [with_three_units(case) for case in (whole, kept, reduced)]
+    appointment = book(world, doctor, next_weekday_at(9), whole, kept, reduced)
+
+    record_partial(doctor, appointment, dict(zip([x.pk for x in lines], [3, 0, 1], strict=True)))
+
+    assert Case.objects.get(pk=whole.pk).status == Case.Status.APPROVED
+    assert Case.objects.get(pk=kept.pk).status == Case.Status.DENIED
+    assert not PostDecisionRequest.objects.filter(case=kept).exists()
+    assert Case.objects.get(pk=reduced.pk).status == Case.Status.PARTIALLY_APPROVED
+    assert Appointment.objects.get(pk=appointment.pk).outcome == PARTIAL
 
 
 def test_each_case_of_the_call_gets_its_own_lines(world, doctor):
