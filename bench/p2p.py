@@ -6,7 +6,9 @@ They run as the bench user for a denied case of the bench office made once by `p
 (a copy of the lookup scenarios' cases, its date of service a year away). The 50 physicians
 (bench.p2p.01 …) hold P2Ps 7:00 am to 7:00 pm, Monday to Sunday, in three time zones; half of
 them match the case's program. Every run first cancels the bench office's appointments left by
-the last, so each booking takes a time nobody holds; each booking takes its own time.
+the last, so each booking takes a time nobody holds; each booking takes its own time and a case
+of its own (a case is in one scheduled appointment at a time): BOOKING_CASES copies of the
+denied case, made once.
 
 The first part of this module is the bench's client side (standard library only); the second,
 `p2p_data_ensure` and `main`, runs inside `manage.py shell` (it imports Django there).
@@ -30,6 +32,9 @@ BOOK_TARGET_P95_MS = 50
 PHYSICIANS = 50
 # Times handed to the booking scenario (its requests, warm-up and throughput run take fewer).
 BOOKABLE_SLOTS = 8000
+# Denied cases for the booking scenario, one a booking (2,000 requests, 200 warm-up and a
+# throughput run of about 800 take fewer).
+BOOKING_CASES = 4000
 P2P_DATA_MARKER = "BENCH_P2P_DATA "
 _P2P_DATA_CODE = "from bench.p2p import main; main()"
 ZONE = "America/New_York"
@@ -53,6 +58,7 @@ class P2PData:
     mondays: list[str]
     slots: list[list]
     physicians: int
+    booking_cases: list[str]
 
     @classmethod
     def from_output(cls, output: str) -> P2PData:
@@ -64,7 +70,7 @@ class P2PData:
     def line(self) -> str:
         return (
             f"p2p: case {self.case}; {self.physicians} physicians with slots every day; "
-            f"{len(self.slots):,} bookable times"
+            f"{len(self.slots):,} bookable times; {len(self.booking_cases):,} cases to book"
         )
 
 
@@ -89,10 +95,10 @@ def week_path(data: P2PData, monday: str) -> str:
     return f"/p2p/new/week/?{query}"
 
 
-def contact_path(data: P2PData, physician: int, minutes: int) -> str:
-    """Where a time's button of the week view leads (?at=physician id:minutes since the
-    epoch)."""
-    query = urlencode([("case", data.case), ("at", f"{physician}:{minutes}"), ("time_zone", ZONE)])
+def contact_path(case: str, physician: int, minutes: int) -> str:
+    """Where a time's button of the week view leads for the case (?at=physician id:minutes
+    since the epoch)."""
+    query = urlencode([("case", case), ("at", f"{physician}:{minutes}"), ("time_zone", ZONE)])
     return f"/p2p/new/contact/?{query}"
 
 
@@ -113,33 +119,36 @@ def p2p_week(data: P2PData) -> Scenario:
 
 
 class SlotPool:
-    """The bookable times, each handed out once, to whichever thread asks first."""
+    """The bookable times, each with a case of its own, each pair handed out once, to
+    whichever thread asks first."""
 
-    def __init__(self, slots: list[list]):
-        self._left = list(reversed(slots))
+    def __init__(self, slots: list[list], cases: list[str]):
+        self._left = [
+            (case, physician, start)
+            for case, (physician, start) in zip(reversed(cases), reversed(slots), strict=False)
+        ]
         self._lock = threading.Lock()
 
-    def take(self) -> tuple[int, str]:
+    def take(self) -> tuple[str, int, int]:
         with self._lock:
             if not self._left:
-                raise ScenarioExhausted("no bookable time left")
-            physician, start = self._left.pop()
-            return physician, start
+                raise ScenarioExhausted("no bookable time or case left")
+            return self._left.pop()
 
 
 def p2p_book(data: P2PData) -> Scenario:
-    """Submit of P2P Contact Details for a time of its own: each must redirect to its
-    appointment's page."""
-    pool = SlotPool(data.slots)
+    """Submit of P2P Contact Details for a time and a case of its own: each must redirect to
+    its appointment's page."""
+    pool = SlotPool(data.slots, data.booking_cases)
 
     def prepare(session: Session) -> Request:
         physician, start = data.slots[-1]
-        token = session.csrf_token(contact_path(data, physician, start))
+        token = session.csrf_token(contact_path(data.case, physician, start))
 
         def send(i: int) -> Response:
-            physician, start = pool.take()
+            case, physician, start = pool.take()
             fields = {"csrfmiddlewaretoken": token, **CONTACT}
-            return session.post(contact_path(data, physician, start), fields)
+            return session.post(contact_path(case, physician, start), fields)
 
         return send
 
@@ -156,6 +165,7 @@ SCENARIOS = {"p2p_week": p2p_week, "p2p_book": p2p_book}
 # --- The bench data: runs inside `manage.py shell` --------------------------------------------
 
 P2P_CONTACT_NAME = "Bench P2P Desk"
+P2P_BOOKING_CONTACT_NAME = "Bench P2P Booking Desk"
 PHYSICIAN_USERNAME = "bench.p2p.{:02d}"
 PHYSICIAN_ZONES = ("America/New_York", "America/Chicago", "America/Los_Angeles")
 
@@ -182,6 +192,7 @@ def p2p_data_ensure() -> dict:
     with transaction.atomic():
         user = User.objects.get(username=BENCH_USERNAME)
         case = _denied_case(user)
+        booking_cases = _booking_cases_ensure(case, user, BOOKING_CASES)
         physicians = _physicians_ensure(case.program)
         SchedulerPreference.objects.update_or_create(
             user=user, defaults={"time_zone": ZONE, "confirmed_at": timezone.now()}
@@ -215,6 +226,7 @@ def p2p_data_ensure() -> dict:
         "mondays": [(next_monday + dt.timedelta(days=7 * n)).isoformat() for n in range(3)],
         "slots": slots[:BOOKABLE_SLOTS],
         "physicians": len(physicians),
+        "booking_cases": booking_cases,
     }
 
 
@@ -252,6 +264,75 @@ def _denied_case(user):
             reason="Denied (bench)",
         )
     return Case.objects.select_related("program", "office").get(pk=case.pk)
+
+
+def _booking_cases_ensure(source, user, wanted: int) -> list[str]:
+    """`wanted` denied copies of the bench's denied case (made once, in bulk; their numbers
+    from the case-number sequence), its procedure lines and its denial's status event each;
+    set back to denied with the date of service a year away on every run."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from cases.models import Case, ProcedureLine, StatusEvent
+
+    mine = Case.objects.filter(
+        contact_name=P2P_BOOKING_CONTACT_NAME, submitted_at__isnull=False
+    ).order_by("pk")
+    missing = wanted - mine.count()
+    if missing > 0:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval('cases_case_number_seq') FROM generate_series(1, %s)", [missing]
+            )
+            numbers = [row[0] for row in cursor.fetchall()]
+        skipped = {"id", "public_id", "created_at", "updated_at", "start_token"}
+        template = {
+            field.attname: getattr(source, field.attname)
+            for field in Case._meta.concrete_fields
+            if field.attname not in skipped
+        }
+        made = Case.objects.bulk_create(
+            Case(
+                **template
+                | {
+                    "case_number": str(number),
+                    "authorization_number": None,
+                    "contact_name": P2P_BOOKING_CONTACT_NAME,
+                }
+            )
+            for number in numbers
+        )
+        lines = list(source.procedure_lines.all())
+        ProcedureLine.objects.bulk_create(
+            ProcedureLine(
+                case=case,
+                position=line.position,
+                procedure_code_id=line.procedure_code_id,
+                quantity_requested=line.quantity_requested,
+                modifiers=line.modifiers,
+            )
+            for case in made
+            for line in lines
+        )
+        StatusEvent.objects.bulk_create(
+            StatusEvent(
+                case=case,
+                from_status=Case.Status.IN_REVIEW,
+                to_status=Case.Status.DENIED,
+                by=user,
+                at=timezone.now(),
+                reason="Denied (bench)",
+            )
+            for case in made
+        )
+    mine.update(
+        status=Case.Status.DENIED,
+        date_of_service=timezone.localdate() + dt.timedelta(days=365),
+        due_at=None,
+    )
+    return [str(public_id) for public_id in mine.values_list("public_id", flat=True)[:wanted]]
 
 
 def _physicians_ensure(program) -> list[int]:

@@ -34,6 +34,10 @@ SLOT_AFTER_DEADLINE = (
     "The P2P for case {number} must take place before {until}. Please choose an earlier time."
 )
 NOT_ELIGIBLE = "Case {number} is not eligible for a P2P: {message}"
+ALREADY_SCHEDULED = (
+    "A P2P is already scheduled for case {number}: {when}. To change it, reschedule or cancel "
+    "it in My P2P Requests."
+)
 NO_CASES = "Please look up at least one case."
 CANCEL_REASON_REQUIRED = "Please enter a cancellation reason."
 CANCEL_REASON_MAX_LENGTH = 500
@@ -69,14 +73,26 @@ def deadline_of(eligibility: P2PEligibility) -> dt.datetime | None:
 
 @dataclass(frozen=True)
 class CaseForP2P:
-    """A case of the office looked up for a P2P, with its eligibility now."""
+    """A case of the office looked up for a P2P, with its eligibility now and the time of its
+    scheduled P2P, if it has one (a case is in one scheduled appointment at a time)."""
 
     case: Case
     eligibility: P2PEligibility
+    scheduled_text: str = ""
 
     @property
     def deadline(self) -> dt.datetime | None:
         return deadline_of(self.eligibility)
+
+    @property
+    def bookable(self) -> bool:
+        return self.eligibility.eligible and not self.scheduled_text
+
+    @property
+    def scheduled_message(self) -> str:
+        if not self.scheduled_text:
+            return ""
+        return ALREADY_SCHEDULED.format(number=self.case.case_number, when=self.scheduled_text)
 
 
 def cases_for_p2p(*, user: User, public_ids: Iterable[UUID], now: dt.datetime) -> list[CaseForP2P]:
@@ -87,13 +103,44 @@ def cases_for_p2p(*, user: User, public_ids: Iterable[UUID], now: dt.datetime) -
         cases_for_user(user).filter(submitted_at__isnull=False, public_id__in=wanted)
     ).select_related("program", "member")
     by_id = {case.public_id: case for case in cases}
+    scheduled = _scheduled_texts([case.pk for case in by_id.values()])
     return [
         CaseForP2P(
-            by_id[public_id], p2p_eligibility(post_decision_facts(by_id[public_id]), now=now)
+            by_id[public_id],
+            p2p_eligibility(post_decision_facts(by_id[public_id]), now=now),
+            scheduled.get(by_id[public_id].pk, ""),
         )
         for public_id in wanted
         if public_id in by_id
     ]
+
+
+def _scheduled_rows(case_ids: Iterable[int]) -> QuerySet[AppointmentCase]:
+    return AppointmentCase.objects.filter(
+        case_id__in=list(case_ids), appointment__status=Appointment.Status.SCHEDULED
+    )
+
+
+def _scheduled_texts(case_ids: Iterable[int]) -> dict[int, str]:
+    """The time of each case's scheduled P2P, as the appointment shows it (one query)."""
+    rows = _scheduled_rows(case_ids).values_list(
+        "case_id", "appointment__starts_at", "appointment__time_zone"
+    )
+    return {case_id: moment_text(starts_at, zone) for case_id, starts_at, zone in rows}
+
+
+def _none_scheduled(cases: Sequence[Case]) -> None:
+    """Inside the booking's transaction: lock the cases (a second booking of one of them waits
+    here for the first to commit) and refuse any already in a scheduled appointment."""
+    ids = sorted(case.pk for case in cases)
+    list(Case.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    texts = _scheduled_texts(ids)
+    for case in cases:
+        if case.pk in texts:
+            raise P2PError(
+                ALREADY_SCHEDULED.format(number=case.case_number, when=texts[case.pk]),
+                field="cases",
+            )
 
 
 def notice_queue(appointment: Appointment) -> None:
@@ -156,10 +203,11 @@ def appointment_book(
     time_zone: str,
     now: dt.datetime,
 ) -> Appointment:
-    """Book the physician's slot for the cases (each eligible now, the slot before each one's
-    deadline) with the contact details (CONTACT_FIELDS, validated by the form). Raises
-    P2PError when a case is not eligible, the slot is not offered, past or after a deadline,
-    or was booked by someone else first."""
+    """Book the physician's slot for the cases (each eligible now and in no other scheduled
+    appointment, the slot before each one's deadline) with the contact details
+    (CONTACT_FIELDS, validated by the form). Raises P2PError when a case is not eligible or
+    already scheduled, the slot is not offered, past or after a deadline, or was booked by
+    someone else first."""
     office_id = _office_id(user)
     if not cases or office_id is None:
         raise P2PError(NO_CASES, field="cases")
@@ -179,6 +227,7 @@ def appointment_book(
     details = {name: contact.get(name, "") for name in CONTACT_FIELDS}
     try:
         with transaction.atomic():
+            _none_scheduled([looked_up.case for looked_up in cases])
             appointment = Appointment.objects.create(
                 office_id=office_id,
                 requested_by=user,

@@ -22,6 +22,7 @@ from p2p.views.common import (
     appointment_case_rows,
     case_rows,
     eligible_cases,
+    looked_up_cases,
     office_only,
     preference_of,
     time_zone_first,
@@ -62,9 +63,11 @@ def contact(request: HttpRequest) -> HttpResponse:
     office_only(request)
     if preference_of(request) is None:
         return time_zone_first(request)
-    looked_up = eligible_cases(request)
+    # A Submit is always answered on this page, its input kept: a case booked meanwhile (a
+    # second tab, a double click) is refused by the service with its message.
+    looked_up = looked_up_cases(request) if request.method == "POST" else eligible_cases(request)
     asked = slot_asked(request)
-    if looked_up is None or asked is None:
+    if not looked_up or asked is None:
         return redirect("p2p:new")
     physician, start, zone_name = asked
     form = ContactDetailsForm(request.POST if request.method == "POST" else None)

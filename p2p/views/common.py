@@ -72,10 +72,11 @@ def looked_up_cases(request: HttpRequest) -> list[CaseForP2P]:
 
 
 def eligible_cases(request: HttpRequest) -> list[CaseForP2P] | None:
-    """The cases in the address when there is one and every one is eligible (else None: the
-    booking pages send the user back to New P2P Request)."""
+    """The cases in the address when there is one and every one can be booked: eligible, and
+    in no scheduled appointment (else None: the booking pages send the user back to New P2P
+    Request)."""
     looked_up = looked_up_cases(request)
-    if not looked_up or not all(item.eligibility.eligible for item in looked_up):
+    if not looked_up or not all(item.bookable for item in looked_up):
         return None
     return looked_up
 

@@ -99,7 +99,7 @@ def cases(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "rows": rows,
-        "all_eligible": all(item.eligibility.eligible for item in looked_up),
+        "all_eligible": all(item.bookable for item in looked_up),
         "continue_url": with_cases("p2p:availability", ids),
         "can_add": len(ids) < MAX_CASES,
         "unknown": len(case_ids(request)) - len(looked_up),

@@ -154,6 +154,16 @@ def test_an_office_books_a_reconsideration_p2p(
     expect(letters).to_have_count(2)
     screenshot("p2p_10b_correspondence")
 
+    # Asked again for the same case: it already has its P2P.
+    page.goto(f"{live_server.url}/cases/{case.public_id}/p2p-availability/")
+    page.get_by_role("link", name="Request Peer to Peer Consultation").click()
+    page.get_by_role("button", name="Lookup Cases").click()
+    card = page.locator(f'[data-case="{case.case_number}"]')
+    expect(card).to_contain_text("P2P Scheduled")
+    expect(card.locator("[data-scheduled]")).to_contain_text("A P2P is already scheduled")
+    expect(page.get_by_role("link", name="Continue")).to_have_count(0)
+    screenshot("p2p_10c_already_scheduled")
+
 
 def test_the_physician_records_an_overturn_and_the_office_reads_the_letter(
     live_server, page, screenshot, password, settings, tmp_path

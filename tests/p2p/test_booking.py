@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.post_decision.rules import P2PLevel
 from p2p.booking import (
+    ALREADY_SCHEDULED,
     CANCEL_REASON_REQUIRED,
     NOT_ELIGIBLE,
     SLOT_NOT_OFFERED,
@@ -23,7 +24,7 @@ from p2p.booking import (
 )
 from p2p.errors import P2PError
 from p2p.models import Appointment, AppointmentCase
-from p2p.zones import TimeZone
+from p2p.zones import TimeZone, moment_text
 from tests.cases.conftest import world_build
 from tests.cases.letters.conftest import queue_of_its_own
 from tests.cases.post_decision.conftest import decided
@@ -153,6 +154,64 @@ def test_a_booked_slot_cannot_be_booked_again(world, denied, physician):
 
     assert refused.value.message == SLOT_TAKEN
     assert Appointment.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_case_is_in_one_scheduled_appointment_at_a_time(world, denied, physician):
+    other = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    first = book(world, physician, next_weekday_at(9), denied)
+
+    with pytest.raises(P2PError) as refused:
+        book(world, physician, next_weekday_at(9, 15), other, denied)
+
+    assert refused.value.message == ALREADY_SCHEDULED.format(
+        number=denied.case_number, when=moment_text(first.starts_at, TimeZone.EASTERN)
+    )
+    assert Appointment.objects.count() == 1
+    [looked_up] = cases_for_p2p(user=world.user, public_ids=[denied.public_id], now=timezone.now())
+    assert not looked_up.bookable and looked_up.eligibility.eligible
+    assert "Mon " in looked_up.scheduled_message
+
+    # Once it is cancelled, the case can be booked again.
+    appointment_cancel(
+        user=world.user, public_id=first.public_id, reason="Moved", now=timezone.now()
+    )
+    assert book(world, physician, next_weekday_at(9, 15), other, denied).cases.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_of_one_case_at_once_make_one():
+    world = world_build()
+    physician = physician_make("Race", hours={0: ("09:00", "10:00")})
+    case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
+    [looked_up] = cases_for_p2p(user=world.user, public_ids=[case.public_id], now=timezone.now())
+    barrier = threading.Barrier(2)
+
+    def attempt(minute: int) -> str:
+        try:
+            barrier.wait(timeout=30)
+            appointment_book(
+                user=world.user,
+                cases=[looked_up],
+                physician_id=physician.pk,
+                starts_at=next_weekday_at(9, minute),
+                contact=CONTACT,
+                time_zone=TimeZone.EASTERN,
+                now=timezone.now(),
+            )
+            return "booked"
+        except P2PError as error:
+            return error.message
+        finally:
+            connection.close()
+
+    with queue_of_its_own(), ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(attempt, [0, 15]))
+
+    assert results.count("booked") == 1
+    [refusal] = [result for result in results if result != "booked"]
+    assert refusal.startswith(f"A P2P is already scheduled for case {case.case_number}: Mon ")
+    assert AppointmentCase.objects.filter(case=case).count() == 1
 
 
 @pytest.mark.django_db

@@ -88,9 +88,9 @@ def test_a_pre_decision_p2p_overturned_approves_the_case_in_review(world, doctor
 def test_upheld_and_no_show_change_nothing_on_the_case(world, doctor):
     case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
     upheld = book(world, doctor, next_weekday_at(9), case)
-    missed = book(world, doctor, next_weekday_at(9, 15), case)
-
     record(doctor, upheld, Appointment.Outcome.UPHELD, notes=[CallNote.SPECIALTY_MATCH])
+    # A case is in one scheduled appointment at a time: the next P2P once this one is held.
+    missed = book(world, doctor, next_weekday_at(9, 15), case)
     record(doctor, missed, Appointment.Outcome.NO_SHOW, note="")
 
     assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED

@@ -391,3 +391,24 @@ def test_lookups_count_against_the_authorization_lookup_limit(office, denied, wo
         },
     )
     assert lookup.status_code == 429
+
+
+def test_a_case_already_scheduled_is_shown_so_and_a_second_submit_keeps_the_input(
+    office, denied, physician, world
+):
+    start = dt.datetime(2026, 5, 18, 18, 30, tzinfo=EASTERN)
+    url = contact_url(denied, physician, start)
+    office.post(url, CONTACT)
+
+    # A second Submit of the same page (another tab, a double click): refused, input kept.
+    later = contact_url(denied, physician, start + dt.timedelta(minutes=15))
+    again = office.post(later, CONTACT | {"contact_instructions": "Ask for the front desk"})
+
+    assert again.status_code == 200
+    text = text_of(again)
+    assert f"A P2P is already scheduled for case {denied.case_number}: Mon 5/18/26 - 6:30" in text
+    assert "Ask for the front desk" in again.content.decode()
+    assert Appointment.objects.count() == 1
+    # Looked up again, the case says so and cannot go on.
+    confirmation = text_of(office.get(with_cases("cases", denied)))
+    assert "P2P Scheduled" in confirmation and "Continue" not in confirmation
