@@ -115,17 +115,11 @@ def cases_for_p2p(*, user: User, public_ids: Iterable[UUID], now: dt.datetime) -
     ]
 
 
-def _scheduled_rows(case_ids: Iterable[int]) -> QuerySet[AppointmentCase]:
-    return AppointmentCase.objects.filter(
-        case_id__in=list(case_ids), appointment__status=Appointment.Status.SCHEDULED
-    )
-
-
 def _scheduled_texts(case_ids: Iterable[int]) -> dict[int, str]:
     """The time of each case's scheduled P2P, as the appointment shows it (one query)."""
-    rows = _scheduled_rows(case_ids).values_list(
-        "case_id", "appointment__starts_at", "appointment__time_zone"
-    )
+    rows = AppointmentCase.objects.filter(
+        case_id__in=list(case_ids), appointment__status=Appointment.Status.SCHEDULED
+    ).values_list("case_id", "appointment__starts_at", "appointment__time_zone")
     return {case_id: moment_text(starts_at, zone) for case_id, starts_at, zone in rows}
 
 

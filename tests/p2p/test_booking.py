@@ -67,6 +67,35 @@ def book(world, physician, starts_at, *cases, user=None):
     )
 
 
+def booked_at_once(world, physician, attempts) -> list[str]:
+    """Each (looked-up case, start) booked by a thread of its own, all released at once
+    (committed: a transactional test); "booked" or the refusal's message for each. Their
+    e-mail and letter messages go to a queue emptied afterwards."""
+    barrier = threading.Barrier(len(attempts))
+
+    def attempt(one_and_start) -> str:
+        one, starts_at = one_and_start
+        try:
+            barrier.wait(timeout=30)
+            appointment_book(
+                user=world.user,
+                cases=[one],
+                physician_id=physician.pk,
+                starts_at=starts_at,
+                contact=CONTACT,
+                time_zone=TimeZone.EASTERN,
+                now=timezone.now(),
+            )
+            return "booked"
+        except P2PError as error:
+            return error.message
+        finally:
+            connection.close()
+
+    with queue_of_its_own(), ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return list(pool.map(attempt, attempts))
+
+
 @pytest.fixture
 def denied(world):
     """A commercial denial, its date of service a month away: a Reconsideration P2P."""
@@ -185,28 +214,11 @@ def test_two_bookings_of_one_case_at_once_make_one():
     physician = physician_make("Race", hours={0: ("09:00", "10:00")})
     case = decided(world, date_of_service=timezone.localdate() + dt.timedelta(days=30))
     [looked_up] = cases_for_p2p(user=world.user, public_ids=[case.public_id], now=timezone.now())
-    barrier = threading.Barrier(2)
-
-    def attempt(minute: int) -> str:
-        try:
-            barrier.wait(timeout=30)
-            appointment_book(
-                user=world.user,
-                cases=[looked_up],
-                physician_id=physician.pk,
-                starts_at=next_weekday_at(9, minute),
-                contact=CONTACT,
-                time_zone=TimeZone.EASTERN,
-                now=timezone.now(),
-            )
-            return "booked"
-        except P2PError as error:
-            return error.message
-        finally:
-            connection.close()
-
-    with queue_of_its_own(), ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(attempt, [0, 15]))
+    results = booked_at_once(
+        world,
+        physician,
+        [(looked_up, next_weekday_at(9)), (looked_up, next_weekday_at(9, 15))],
+    )
 
     assert results.count("booked") == 1
     [refusal] = [result for result in results if result != "booked"]
@@ -326,29 +338,8 @@ def test_twenty_offices_racing_for_one_slot_make_one_booking():
         user=world.user, public_ids=[c.public_id for c in cases], now=timezone.now()
     )
     starts_at = next_weekday_at(9, 45)
-    barrier = threading.Barrier(20)
 
-    def attempt(one) -> str:
-        try:
-            barrier.wait(timeout=30)
-            appointment_book(
-                user=world.user,
-                cases=[one],
-                physician_id=physician.pk,
-                starts_at=starts_at,
-                contact=CONTACT,
-                time_zone=TimeZone.EASTERN,
-                now=timezone.now(),
-            )
-            return "booked"
-        except P2PError as error:
-            return error.message
-        finally:
-            connection.close()
-
-    # The booking's e-mail and letter messages go to a queue emptied afterwards.
-    with queue_of_its_own(), ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(attempt, looked_up))
+    results = booked_at_once(world, physician, [(one, starts_at) for one in looked_up])
 
     assert results.count("booked") == 1
     assert results.count(SLOT_TAKEN) == 19
