@@ -198,3 +198,44 @@ def test_the_call_screen_takes_the_quantities_and_keeps_them_on_an_error(client,
     lookup = client.get(reverse("cases:authorization", args=[case.public_id])).content.decode()
     text = " ".join(re.sub(r"<[^>]+>", " ", lookup).split())
     assert "Completed: Decision partially overturned" in text
+
+
+@pytest.mark.parametrize("quantity", ["-1", "1e3", "99999999999999", "2.5", "<b>2</b>", "3 "])
+def test_odd_quantities_are_refused_on_the_call_screen(client, world, doctor, quantity):
+    case = denied_case(world)
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+    call_url = reverse("p2p:call", args=[appointment.public_id])
+    form = {
+        "outcome": PARTIAL,
+        f"line_{line.pk}_decision": "approve",
+        f"line_{line.pk}_quantity": quantity,
+        **REASONS,
+    }
+
+    with time_machine.travel(appointment.starts_at + dt.timedelta(minutes=5), tick=False):
+        client.force_login(doctor.user)
+        response = client.post(call_url, form)
+
+    assert response.status_code == 200
+    assert "<b>2</b>" not in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DENIED
+    assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.SCHEDULED
+
+
+def test_digits_typed_full_width_are_read_as_digits(client, world, doctor):
+    case = denied_case(world)
+    line = with_three_units(case)
+    appointment = book(world, doctor, next_weekday_at(9), case)
+    form = {
+        "outcome": PARTIAL,
+        f"line_{line.pk}_decision": "approve",
+        f"line_{line.pk}_quantity": "２",
+        **REASONS,
+    }
+
+    with time_machine.travel(appointment.starts_at + dt.timedelta(minutes=5), tick=False):
+        client.force_login(doctor.user)
+        client.post(reverse("p2p:call", args=[appointment.public_id]), form)
+
+    assert ProcedureLine.objects.get(pk=line.pk).quantity_approved == 2
