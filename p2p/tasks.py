@@ -11,18 +11,23 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 TRANSIENT = (DatabaseError, OSError, SMTPException)
+# A task run after a change commits: acknowledged late (a worker lost mid-task leaves it to
+# another), transient failures retried with backoff for about 40 minutes.
+RETRIED = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 5,
+    "retry_backoff_max": 10 * 60,
+    "retry_jitter": True,
+    "max_retries": 10,
+    "ignore_result": True,
+}
 
 
 @shared_task(
     name="p2p.appointment_notice",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=10 * 60,
-    retry_jitter=True,
-    max_retries=10,
-    ignore_result=True,
+    **RETRIED,
 )
 def appointment_notice_task(appointment_id: int) -> bool:
     from p2p.notices import appointment_notice_send
@@ -32,14 +37,7 @@ def appointment_notice_task(appointment_id: int) -> bool:
 
 @shared_task(
     name="p2p.confirmation_letters",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=5,
-    retry_backoff_max=10 * 60,
-    retry_jitter=True,
-    max_retries=10,
-    ignore_result=True,
+    **RETRIED,
 )
 def confirmation_letters_task(appointment_id: int) -> int:
     """Make the P2P confirmation letters the appointment's confirmations lack. Returns how
